@@ -1,0 +1,33 @@
+# Tekser: the two commands a newcomer needs are `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app:create_app
+
+.PHONY: run test install install-test lint format translations demo clean
+
+run: install  ## install, build the SQLite database, load demo data, serve on 127.0.0.1:5000
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	TEKSER_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
+
+test:  ## install test dependencies, lint, run the suite on SQLite and on PostgreSQL
+	bash scripts/test.sh
+
+install:
+	bash scripts/bootstrap.sh
+
+install-test:
+	bash scripts/bootstrap.sh test
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+translations:  ## extract new strings into the kk/ru catalogs (translate them, then `make install`)
+	$(BIN)/flask translate update
+
+clean:
+	rm -rf $(VENV) instance/tekser.sqlite

@@ -1,0 +1,149 @@
+"""Tekser: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, Response, g, request
+from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, ProductionConfig
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Video embeds are the only third-party content a page may load.
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "font-src 'self'",
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: str | type | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "app" / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    if config is None:
+        config = os.environ.get("TEKSER_ENV", "development")
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.logger.setLevel(logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_templates(app)
+
+    from app import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import i18n
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+
+    # Import the models so metadata (and Alembic) know every table.
+    from app.audit import models as _audit  # noqa: F401
+    from app.auth import models as _auth  # noqa: F401
+    from app.auth import sessions as _sessions  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.learning import bp as learning_bp
+    from app.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learning_bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app import mail, policy
+    from app.extensions import db
+
+    @app.before_request
+    def start_request() -> None:
+        g.request_id = secrets.token_hex(8)
+        policy.enforce_declared_access()
+
+    @app.after_request
+    def finish_request(response: Response) -> Response:
+        # One transaction per request: commit what a successful request did, else roll back.
+        if response.status_code < 400:
+            db.session.commit()
+            mail.deliver_queued()
+        else:
+            db.session.rollback()
+            mail.discard_queued()
+        _security_headers(response)
+        return response
+
+
+def _security_headers(response: Response) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers["X-Request-ID"] = g.get("request_id", "")
+    if request.endpoint and not request.endpoint.endswith("static"):
+        headers.setdefault("Cache-Control", "no-store" if _is_signed_in() else "no-cache")
+        headers.add("Vary", "Cookie")
+
+
+def _is_signed_in() -> bool:
+    from flask_login import current_user
+
+    return bool(current_user and current_user.is_authenticated)
+
+
+def _register_templates(app: Flask) -> None:
+    from app import i18n, policy
+
+    app.jinja_env.globals.update(policy.template_helpers())
+    app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+
+    @app.context_processor
+    def locale_context() -> dict:
+        return {"current_locale": str(get_locale())}

@@ -1,0 +1,34 @@
+"""Interface language: the user's setting, then the ``lang`` cookie, then Accept-Language."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+# Each language named in itself, for the switcher.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def supported() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def normalise(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip().lower()[:2]
+    return code if code in supported() else None
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    if current_user and current_user.is_authenticated:
+        chosen = normalise(current_user.locale)
+        if chosen:
+            return chosen
+    chosen = normalise(request.cookies.get(LANG_COOKIE))
+    if chosen:
+        return chosen
+    best = request.accept_languages.best_match(supported())
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]

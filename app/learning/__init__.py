@@ -1,0 +1,7 @@
+"""Learning: courses and modules, lessons, quizzes, progress, and the content import."""
+
+from flask import Blueprint
+
+bp = Blueprint("learning", __name__)
+
+from app.learning import routes  # noqa: E402, F401

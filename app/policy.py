@@ -1,0 +1,120 @@
+"""The one access policy: roles, predicates, and the decorators that declare each route's rule.
+
+Every view must declare who may reach it (``public``, ``login_required`` or ``role_required``).
+``enforce_declared_access`` runs before every request and refuses any endpoint that declared
+nothing, so a route added without a rule is closed, not open. The same predicates are exposed
+to templates, so a hidden button and a 403 never disagree.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+if TYPE_CHECKING:
+    from app.auth.models import User
+
+
+class Role(enum.StrEnum):
+    STUDENT = "student"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+ACCESS_ATTR = "_tekser_access"
+PUBLIC = "public"
+LOGIN = "login"
+
+
+def has_role(user: User | Any, role: Role) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(role)
+
+
+def is_admin(user: User | Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def is_staff(user: User | Any) -> bool:
+    """Reviewers and admins: people who see other people's work (within their cohorts)."""
+    return has_role(user, Role.ADMIN) or has_role(user, Role.REVIEWER)
+
+
+def _mark(view: Callable, rule: object) -> Callable:
+    setattr(view, ACCESS_ATTR, rule)
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Anyone may reach this route, signed in or not."""
+    return _mark(view, PUBLIC)
+
+
+def _deny_anonymous():
+    if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
+        abort(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def login_required(view: Callable) -> Callable:
+    """Any signed-in, active user."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _deny_anonymous()
+        return view(*args, **kwargs)
+
+    return _mark(wrapped, LOGIN)
+
+
+def role_required(*roles: Role) -> Callable[[Callable], Callable]:
+    """A signed-in user holding at least one of ``roles``; others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return _deny_anonymous()
+            if not any(current_user.has_role(role) for role in roles):
+                deny(f"role required: {','.join(roles)}")
+            return view(*args, **kwargs)
+
+        return _mark(wrapped, tuple(roles))
+
+    return decorator
+
+
+def deny(reason: str) -> None:
+    """Refuse the request with 403 and record the attempt in the audit log."""
+    from app.audit.services import record_denied
+
+    record_denied(reason)
+    abort(403)
+
+
+def access_rule(endpoint: str) -> object | None:
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def enforce_declared_access() -> None:
+    """``before_request``: an endpoint without a declared rule is never served."""
+    endpoint = request.endpoint
+    if endpoint is None:  # 404 / 405: let Flask answer
+        return
+    if access_rule(endpoint) is None:
+        current_app.logger.error("route %s declares no access rule; refused", endpoint)
+        abort(403)
+
+
+def template_helpers() -> dict[str, Callable]:
+    return {"has_role": has_role, "is_admin": is_admin, "is_staff": is_staff, "Role": Role}

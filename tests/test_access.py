@@ -1,0 +1,80 @@
+"""The access policy, across the whole app.
+
+Every route must declare its rule (``public``, ``login_required``, ``role_required``), and every
+endpoint must appear in some access matrix (this file's ``MATRIX`` or a domain's ``ENDPOINTS``),
+so a new route cannot be added without deciding and testing who may use it.
+"""
+
+import importlib
+import pkgutil
+
+import pytest
+
+import tests
+from app.policy import ACCESS_ATTR, Role
+from tests.conftest import post_form
+
+# endpoint: (method, url, anonymous, student, reviewer, admin) -> expected status codes
+MATRIX = {
+    "pages.index": ("GET", "/", 200, 200, 200, 200),
+    "pages.healthz": ("GET", "/healthz", 200, 200, 200, 200),
+    "pages.set_language": ("POST", "/language", 302, 302, 302, 302),
+    "auth.login": ("GET", "/login", 200, 302, 302, 302),
+    "auth.register": ("GET", "/register", 200, 302, 302, 302),
+    "auth.check_email": ("GET", "/register/check-email", 200, 200, 200, 200),
+    "auth.confirm_email": ("GET", "/confirm/any-token", 200, 200, 200, 200),
+    "auth.forgot_password": ("GET", "/forgot-password", 200, 200, 200, 200),
+    "auth.reset_password": ("GET", "/reset-password/bad", 400, 400, 400, 400),
+    "auth.logout": ("POST", "/logout", 302, 302, 302, 302),
+    "auth.account": ("GET", "/account", 302, 200, 200, 200),
+    "auth.change_password": ("GET", "/account/password", 302, 200, 200, 200),
+    "learning.dashboard": ("GET", "/dashboard", 302, 200, 200, 200),
+    "static": ("GET", "/static/css/tekser.css", 200, 200, 200, 200),
+}
+
+
+def all_covered_endpoints() -> set[str]:
+    covered = set(MATRIX)
+    for info in pkgutil.walk_packages(tests.__path__, "tests."):
+        if info.name.endswith("test_access") and info.name != __name__:
+            module = importlib.import_module(info.name)
+            covered |= set(getattr(module, "ENDPOINTS", ()))
+    return covered
+
+
+def test_every_route_declares_an_access_rule(app):
+    missing = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        and getattr(app.view_functions[rule.endpoint], ACCESS_ATTR, None) is None
+    ]
+    assert missing == []
+
+
+def test_every_route_is_in_an_access_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - all_covered_endpoints()) == []
+
+
+def test_a_route_without_a_rule_is_refused(app_factory):
+    app = app_factory()
+
+    @app.route("/forgotten")
+    def forgotten():
+        return "secret"
+
+    assert app.test_client().get("/forgotten").status_code == 403
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+@pytest.mark.parametrize("who", ["anonymous", Role.STUDENT, Role.REVIEWER, Role.ADMIN])
+def test_access_matrix(client, make_user, login, endpoint, who):
+    method, url, *expected = MATRIX[endpoint]
+    column = ["anonymous", Role.STUDENT, Role.REVIEWER, Role.ADMIN].index(who)
+    if who != "anonymous":
+        login(client, make_user(who))
+    response = client.get(url) if method == "GET" else post_form(client, url)
+    assert response.status_code == expected[column], (endpoint, who)
+    if response.status_code == 302 and who == "anonymous" and expected[1] == 200:
+        assert "/login?next=" in response.headers["Location"]

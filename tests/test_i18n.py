@@ -1,0 +1,74 @@
+import pytest
+
+from tests.conftest import post_form
+
+
+@pytest.mark.parametrize(
+    "header, lang",
+    [
+        ("kk", "kk"),
+        ("ru-RU,ru;q=0.9", "ru"),
+        ("en-US", "en"),
+        ("de", "kk"),
+    ],
+)
+def test_accept_language_when_nothing_else_is_set(client, header, lang):
+    html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+
+
+def test_cookie_beats_accept_language(client):
+    client.set_cookie("lang", "ru", domain="localhost")
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ru">' in html
+
+
+def test_user_setting_beats_cookie(client, make_user, login):
+    login(client, make_user(locale="kk"))
+    client.set_cookie("lang", "ru", domain="localhost")
+    assert '<html lang="kk">' in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_switcher_sets_cookie_and_saves_to_account(app, client, make_user, login):
+    user = make_user(locale="en")
+    login(client, user)
+    response = post_form(client, "/language", {"lang": "kk", "next": "/account"})
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert client.get_cookie("lang").value == "kk"
+    assert '<html lang="kk">' in client.get("/account").get_data(as_text=True)
+    from app.auth.models import User
+    from app.extensions import db
+
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "kk"
+
+
+@pytest.mark.parametrize(
+    "lang, next_, location",
+    [
+        ("xx", "/account", "/account"),
+        ("kk", "https://evil.example/", "/"),
+    ],
+)
+def test_switcher_ignores_unknown_languages_and_foreign_targets(client, lang, next_, location):
+    response = post_form(client, "/language", {"lang": lang, "next": next_})
+    assert response.headers["Location"] == location
+
+
+def test_anonymous_visitors_see_the_switcher_on_every_page(client):
+    for url in ["/", "/login", "/register", "/forgot-password", "/no-such-page"]:
+        html = client.get(url).get_data(as_text=True)
+        assert "Қазақша" in html and "Русский" in html and "English" in html, url
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("kk", "Кіру"),
+        ("ru", "Войти"),
+        ("en", "Log in"),
+    ],
+)
+def test_pages_are_translated(client, lang, text):
+    html = client.get("/login", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert text in html
