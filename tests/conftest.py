@@ -141,7 +141,10 @@ def app(app_factory):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that prefers English (tests that need kk or ru say so)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
