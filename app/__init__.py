@@ -85,16 +85,20 @@ def _init_extensions(app: Flask) -> None:
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.auth import sessions as _sessions  # noqa: F401
+    from app.cohorts import models as _cohorts  # noqa: F401
+    from app.learning import models as _learning  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
+    from app.cohorts import bp as cohorts_bp
     from app.learning import bp as learning_bp
     from app.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(cohorts_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -137,8 +137,12 @@ def init(lang: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.cohorts.cli import cohorts
     from app.demo import demo
+    from app.learning.cli import courses
 
+    app.cli.add_command(courses)
+    app.cli.add_command(cohorts)
     app.cli.add_command(users)
     app.cli.add_command(translate)
     app.cli.add_command(demo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -22,7 +22,9 @@ def normalise(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector."""
+    """Flask-Babel's locale selector. Outside a request (CLI commands) messages are English."""
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated:
         chosen = normalise(current_user.locale)
         if chosen:

@@ -1,10 +1,163 @@
-from flask import render_template
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.learning import bp
+from app.extensions import db
+from app.learning import bp, progress, quiz, services
+from app.learning.content import LANGS, pick
+from app.learning.forms import MarkReadForm, QuizForm
+from app.learning.models import QuizAttempt
 from app.policy import login_required
+
+MODULE = "/courses/<course_slug>/modules/<module_slug>"
+
+
+def _module_url(ctx, endpoint="learning.module", **kwargs):
+    return url_for(
+        endpoint,
+        course_slug=ctx.course.slug,
+        module_slug=ctx.module.slug,
+        lang=ctx.lang if ctx.lang != current_locale() else None,
+        **kwargs,
+    )
+
+
+def current_locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
 
 
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    return render_template("learning/dashboard.html")
+    return render_template(
+        "learning/dashboard.html", courses=services.dashboard(current_user), pick=pick
+    )
+
+
+@bp.route(MODULE)
+@login_required
+def module(course_slug: str, module_slug: str):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    return render_template(
+        "learning/module.html",
+        ctx=ctx,
+        pick=pick,
+        langs=LANGS,
+        read_form=MarkReadForm(),
+        module_url=_module_url,
+    )
+
+
+@bp.route(MODULE + "/read", methods=["POST"])
+@login_required
+def mark_read(course_slug: str, module_slug: str):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    if not ctx.is_student:
+        abort(403)
+    if MarkReadForm().validate_on_submit():
+        progress.mark_lesson_read(current_user.id, ctx.module)
+        progress.refresh_completion(current_user.id, ctx.module)
+        flash(_("Lesson marked as read. Next: the quiz."), "success")
+    return redirect(_module_url(ctx, "learning.take_quiz"))
+
+
+@bp.route(MODULE + "/video-progress", methods=["POST"])
+@login_required
+def video_progress(course_slug: str, module_slug: str):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    if not ctx.is_student:
+        abort(403)
+    seconds = request.form.get("seconds", type=int)
+    if seconds is None or not 0 <= seconds <= 24 * 3600:
+        abort(400)
+    progress.record_video_progress(current_user.id, ctx.module, seconds)
+    progress.refresh_completion(current_user.id, ctx.module)
+    return Response(status=204)
+
+
+@bp.route(MODULE + "/captions/<lang>.vtt")
+@login_required
+def captions(course_slug: str, module_slug: str, lang: str):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    text = ctx.module.captions.get(lang)
+    if lang not in LANGS or not text:
+        abort(404)
+    return Response(text, mimetype="text/vtt", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.route("/courses/<course_slug>/modules/<module_slug>/video")
+@login_required
+def video_file(course_slug: str, module_slug: str):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    if not ctx.module.video_file:
+        abort(404)
+    folder = f"{current_app.config['COURSES_DIR']}/{ctx.course.slug}"
+    return send_from_directory(folder, ctx.module.video_file, conditional=True, max_age=24 * 3600)
+
+
+@bp.route(MODULE + "/quiz", methods=["GET", "POST"])
+@login_required
+def take_quiz(course_slug: str, module_slug: str):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    form = QuizForm()
+    errors: list[str] = []
+    if request.method == "POST":
+        if not ctx.is_student:
+            abort(403)
+        if request.content_length and request.content_length > 32 * 1024:
+            abort(413)
+        if form.validate_on_submit():
+            try:
+                answers = quiz.parse_answers(ctx.module, request.form)
+                result = quiz.submit_quiz(current_user.id, ctx.module, answers, form.token.data)
+            except quiz.QuizError as exc:
+                errors.append(str(exc))
+            else:
+                return redirect(
+                    _module_url(ctx, "learning.quiz_attempt", attempt_id=result.attempt.id)
+                )
+        status = 422 if errors else 400
+    else:
+        status = 200
+    form.token.data = quiz.new_token()
+    attempts = quiz.attempts_of(current_user.id, ctx.module.id) if ctx.is_student else []
+    chosen = {q.key: request.form.getlist(quiz.field_name(q)) for q in ctx.module.questions}
+    return render_template(
+        "learning/quiz.html",
+        ctx=ctx,
+        form=form,
+        pick=pick,
+        field_name=quiz.field_name,
+        errors=errors,
+        attempts=attempts,
+        chosen=chosen,
+        module_url=_module_url,
+    ), status
+
+
+@bp.route(MODULE + "/quiz/attempts/<int:attempt_id>")
+@login_required
+def quiz_attempt(course_slug: str, module_slug: str, attempt_id: int):
+    ctx = services.load_module(current_user, course_slug, module_slug)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if (
+        attempt is None
+        or attempt.user_id != current_user.id
+        or (attempt.module_id != ctx.module.id)
+    ):
+        abort(404)
+    return render_template(
+        "learning/quiz_result.html", ctx=ctx, attempt=attempt, pick=pick, module_url=_module_url
+    )

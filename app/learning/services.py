@@ -1,5 +1,99 @@
-"""Learning services (filled in by the course issue)."""
+"""Reading courses and modules for pages, with the access rules applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, request
+from flask_babel import get_locale
+from sqlalchemy.orm import selectinload
+
+from app.cohorts import services as cohorts
+from app.extensions import db
+from app.learning import policy
+from app.learning.content import LANGS, pick
+from app.learning.models import Course, Module
+from app.learning.progress import CourseProgress, ModuleState, ModuleStatus, course_progress
+from app.policy import deny
 
 
-def featured_course():
-    return None
+@dataclass(frozen=True)
+class CourseCard:
+    """A course as the landing page shows it, in one language."""
+
+    slug: str
+    title: str
+    summary: str
+    modules: list[ModuleCard]
+
+
+@dataclass(frozen=True)
+class ModuleCard:
+    title: str
+    summary: str
+
+
+def featured_course() -> CourseCard | None:
+    """The course the landing page presents: the first one imported."""
+    course = db.session.scalar(
+        db.select(Course).options(selectinload(Course.modules)).order_by(Course.id).limit(1)
+    )
+    if course is None:
+        return None
+    lang = str(get_locale())
+    return CourseCard(
+        slug=course.slug,
+        title=str(pick(course.title, lang)),
+        summary=str(pick(course.summary, lang)),
+        modules=[
+            ModuleCard(str(pick(m.title, lang)), str(pick(m.summary, lang))) for m in course.modules
+        ],
+    )
+
+
+def content_language() -> str:
+    """Course content has its own language choice (``?lang=``), the interface's by default."""
+    wanted = request.args.get("lang", "")
+    return wanted if wanted in LANGS else str(get_locale())
+
+
+@dataclass(frozen=True)
+class ModuleContext:
+    course: Course
+    module: Module
+    progress: CourseProgress | None  # None for staff looking at a course they do not take
+    status: ModuleStatus | None
+    lang: str
+
+    @property
+    def is_student(self) -> bool:
+        return self.status is not None
+
+
+def course_by_slug(slug: str) -> Course:
+    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
+    if course is None:
+        abort(404)
+    return course
+
+
+def load_module(user, course_slug: str, module_slug: str) -> ModuleContext:
+    """The module if ``user`` may open it: 404 outside the course, 403 while it is locked."""
+    course = course_by_slug(course_slug)
+    module = next((m for m in course.modules if m.slug == module_slug), None)
+    if module is None or not policy.can_view_course(user, course):
+        abort(404)
+    enrolment = cohorts.enrolment_for(user.id, course.id)
+    if enrolment is None:  # staff: a read-only preview
+        return ModuleContext(course, module, None, None, content_language())
+    progress = course_progress(user.id, course, enrolment.cohort)
+    status = progress.status_of(module.id)
+    if status is None or status.state == ModuleState.LOCKED:
+        deny(f"module {module.id} locked")
+    return ModuleContext(course, module, progress, status, content_language())
+
+
+def dashboard(user) -> list[CourseProgress]:
+    return [
+        course_progress(user.id, e.cohort.course, e.cohort) for e in cohorts.enrolments_of(user.id)
+    ]

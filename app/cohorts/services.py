@@ -1,0 +1,123 @@
+"""Cohorts and enrolment: the questions other domains ask go through here."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.audit.services import record
+from app.cohorts.models import Cohort, CohortReviewer, Enrolment
+from app.db import utcnow
+from app.extensions import db
+from app.learning.models import Course
+
+
+class EnrolmentError(ValueError):
+    """``str(error)`` is a translated message."""
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(16)  # 128 bits
+
+
+def create_cohort(
+    course: Course,
+    name: str,
+    *,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    default_locale: str = "kk",
+    sequential: bool = True,
+) -> Cohort:
+    cohort = Cohort(
+        course=course,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        default_locale=default_locale,
+        sequential=sequential,
+        invite_code=new_invite_code(),
+        invite_open=True,
+    )
+    db.session.add(cohort)
+    db.session.flush()
+    record("cohort.created", target=cohort, name=cohort.name)
+    return cohort
+
+
+def cohort_for_invite(code: str) -> Cohort | None:
+    """The cohort this invite code opens, if the link is open and the cohort not archived."""
+    if not code or len(code) > 64:
+        return None
+    cohort = db.session.scalar(db.select(Cohort).where(Cohort.invite_code == code))
+    if cohort is None or not cohort.invite_open or cohort.archived_at is not None:
+        return None
+    return cohort
+
+
+def enrolment_for(user_id: int, course_id: int) -> Enrolment | None:
+    return db.session.scalar(
+        db.select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+    )
+
+
+def enrolments_of(user_id: int) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            db.select(Enrolment).where(Enrolment.user_id == user_id).order_by(Enrolment.id)
+        )
+    )
+
+
+def enrol(user, cohort: Cohort) -> Enrolment:
+    """Put ``user`` in ``cohort``; joining the same cohort again is harmless."""
+    existing = enrolment_for(user.id, cohort.course_id)
+    if existing is not None:
+        if existing.cohort_id != cohort.id:
+            raise EnrolmentError(_l("You are already taking this course in another group."))
+        return existing
+    if cohort.archived_at is not None:
+        raise EnrolmentError(_l("This group has finished and takes no new students."))
+    enrolment = Enrolment(
+        cohort=cohort, course_id=cohort.course_id, user_id=user.id, enrolled_at=utcnow()
+    )
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def reviewer_cohort_ids(user_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            db.select(CohortReviewer.cohort_id).where(CohortReviewer.user_id == user_id)
+        )
+    )
+
+
+def reviews_course(user_id: int, course_id: int) -> bool:
+    return (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(CohortReviewer)
+            .join(Cohort)
+            .where(CohortReviewer.user_id == user_id, Cohort.course_id == course_id)
+        )
+        > 0
+    )
+
+
+def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
+    existing = db.session.scalar(
+        db.select(CohortReviewer).where(
+            CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
+        )
+    )
+    if existing:
+        return existing
+    assignment = CohortReviewer(cohort_id=cohort.id, user_id=user.id)
+    db.session.add(assignment)
+    db.session.flush()
+    record("cohort.reviewer_assigned", target=cohort, reviewer_id=user.id)
+    return assignment

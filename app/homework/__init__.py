@@ -1,0 +1,1 @@
+"""Homework: the structured fact-check a student hands in for each module, and its review."""

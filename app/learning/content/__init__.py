@@ -1,0 +1,39 @@
+"""Course content: languages, fallback, and (in submodules) reading and importing course folders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("kk", "ru", "en")
+
+
+def fallback_order(lang: str) -> list[str]:
+    """The wanted language, then onwards along kk → ru → en, then back: ru → en → kk, en → ru → kk."""
+    if lang not in LANGS:
+        return list(LANGS)
+    i = LANGS.index(lang)
+    return list(LANGS[i:]) + list(reversed(LANGS[:i]))
+
+
+@dataclass(frozen=True)
+class Picked:
+    value: str
+    lang: str  # the language actually shown
+    wanted: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.lang != self.wanted
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def pick(text: dict | None, lang: str) -> Picked:
+    """The text in ``lang`` or the nearest language that has it (empty if none has it)."""
+    text = text or {}
+    for candidate in fallback_order(lang):
+        value = text.get(candidate)
+        if value:
+            return Picked(value, candidate, lang)
+    return Picked("", lang, lang)

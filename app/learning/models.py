@@ -1,0 +1,177 @@
+"""Courses and their modules (imported from files), and each student's progress through them.
+
+Translated content is kept as a JSON mapping ``{"kk": ..., "ru": ..., "en": ...}`` ("a text");
+``app.learning.content.pick`` chooses the language with the kk → ru → en fallback.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+Text = dict[str, str]
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+    __table_args__ = (
+        CheckConstraint("quiz_pass_mark BETWEEN 1 AND 100", name="pass_mark_percent"),
+        CheckConstraint(
+            "video_watched_share > 0 AND video_watched_share <= 1", name="video_share_fraction"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[Text] = mapped_column(JSON)
+    summary: Mapped[Text] = mapped_column(JSON, default=dict)
+    organisation: Mapped[Text] = mapped_column(JSON, default=dict)
+    quiz_pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    video_watched_share: Mapped[float] = mapped_column(Float, default=0.9)
+    sequential: Mapped[bool] = mapped_column(Boolean, default=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course",
+        order_by="Module.position",
+        primaryjoin="and_(Course.id == Module.course_id, Module.retired.is_(False))",
+        viewonly=True,
+    )
+
+
+class Module(db.Model):
+    """A module keeps its row (and so its students' progress) across re-imports, by slug.
+    A module dropped from the course is ``retired``, never deleted."""
+
+    __tablename__ = "module"
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("video_url IS NULL OR video_file IS NULL", name="one_video_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[Text] = mapped_column(JSON)
+    summary: Mapped[Text] = mapped_column(JSON, default=dict)
+    lesson_html: Mapped[Text] = mapped_column(JSON, default=dict)
+    homework_html: Mapped[Text] = mapped_column(JSON, default=dict)
+    captions: Mapped[Text] = mapped_column(JSON, default=dict)  # WebVTT text per language
+    transcript: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    video_url: Mapped[str | None] = mapped_column(String(500))
+    video_file: Mapped[str | None] = mapped_column(String(300))
+    video_duration: Mapped[int | None]
+
+    course: Mapped[Course] = relationship(back_populates="modules", foreign_keys=[course_id])
+    questions: Mapped[list[QuizQuestion]] = relationship(
+        order_by="QuizQuestion.position",
+        primaryjoin="and_(Module.id == QuizQuestion.module_id, QuizQuestion.retired.is_(False))",
+        viewonly=True,
+    )
+    criteria: Mapped[list[RubricCriterion]] = relationship(
+        order_by="RubricCriterion.position",
+        primaryjoin="and_(Module.id == RubricCriterion.module_id, "
+        "RubricCriterion.retired.is_(False))",
+        viewonly=True,
+    )
+
+    @property
+    def has_video(self) -> bool:
+        return bool(self.video_url or self.video_file)
+
+
+class QuizQuestion(db.Model):
+    __tablename__ = "quiz_question"
+    __table_args__ = (UniqueConstraint("module_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[Text] = mapped_column(JSON)
+    # [{"id": "a", "text": {...}}, ...]
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    correct: Mapped[list[str]] = mapped_column(JSON)
+    explanation: Mapped[Text] = mapped_column(JSON, default=dict)
+
+
+class RubricCriterion(db.Model):
+    __tablename__ = "rubric_criterion"
+    __table_args__ = (UniqueConstraint("module_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[Text] = mapped_column(JSON)
+    # [{"points": 0, "label": {...}, "description": {...}}, ...] weakest first
+    levels: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class ModuleProgress(db.Model):
+    """What one student has done in one module (the homework part lives in its own domain)."""
+
+    __tablename__ = "module_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id"),
+        CheckConstraint("video_seconds >= 0", name="video_seconds_positive"),
+        # Complete implies the lesson part and the quiz part are done.
+        CheckConstraint(
+            "completed_at IS NULL OR (quiz_passed_at IS NOT NULL AND "
+            "(lesson_read_at IS NOT NULL OR video_watched_at IS NOT NULL))",
+            name="complete_needs_lesson_and_quiz",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    lesson_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    video_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    video_watched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuizAttempt(db.Model):
+    """Every attempt is kept. ``token`` comes from the form, so a double submit counts once."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        UniqueConstraint("user_id", "token"),
+        CheckConstraint("score >= 0 AND score <= total", name="score_in_range"),
+        Index("ix_quiz_attempt_user_module", "user_id", "module_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(43))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answers: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    score: Mapped[int]
+    total: Mapped[int]
+    passed: Mapped[bool] = mapped_column(Boolean)

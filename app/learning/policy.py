@@ -1,0 +1,24 @@
+"""Who may see which course and module (the predicates routes and templates share)."""
+
+from __future__ import annotations
+
+from app.cohorts import services as cohorts
+from app.learning.models import Course
+from app.policy import Role, has_role
+
+
+def can_view_course(user, course: Course) -> bool:
+    """Students enrolled in it; reviewers of one of its cohorts; admins."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, Role.ADMIN):
+        return True
+    if cohorts.enrolment_for(user.id, course.id) is not None:
+        return True
+    return has_role(user, Role.REVIEWER) and cohorts.reviews_course(user.id, course.id)
+
+
+def is_enrolled(user, course: Course) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        cohorts.enrolment_for(user.id, course.id) is not None
+    )

@@ -1,0 +1,196 @@
+"""The progress rules of DESIGN.md section 4, in one place.
+
+A module is complete when its lesson is read (or its video watched to the course's share), its
+quiz is passed, and its homework is accepted. Modules unlock in order when both the course and
+the cohort say so; otherwise every module is open.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.db import utcnow
+from app.extensions import db
+from app.homework.services import HomeworkState, homework_states
+from app.learning.models import Course, Module, ModuleProgress
+
+if TYPE_CHECKING:
+    from app.cohorts.models import Cohort
+
+
+class ModuleState(enum.StrEnum):
+    LOCKED = "locked"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+
+class Step(enum.StrEnum):
+    LESSON = "lesson"
+    QUIZ = "quiz"
+    HOMEWORK = "homework"
+    WAIT_REVIEW = "wait_review"
+    REVISE = "revise"
+    DONE = "done"
+
+
+WAITING = {HomeworkState.SUBMITTED, HomeworkState.IN_REVIEW}
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    module: Module
+    state: ModuleState
+    lesson_done: bool
+    quiz_passed: bool
+    homework: HomeworkState
+
+    @property
+    def next_step(self) -> Step:
+        if self.state == ModuleState.COMPLETE:
+            return Step.DONE
+        if not self.lesson_done:
+            return Step.LESSON
+        if not self.quiz_passed:
+            return Step.QUIZ
+        if self.homework in WAITING:
+            return Step.WAIT_REVIEW
+        if self.homework == HomeworkState.RETURNED:
+            return Step.REVISE
+        return Step.HOMEWORK
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: Course
+    cohort: Cohort
+    modules: list[ModuleStatus]
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for m in self.modules if m.state == ModuleState.COMPLETE)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / len(self.modules)) if self.modules else 0
+
+    @property
+    def current(self) -> ModuleStatus | None:
+        """The module to work on next: the first one that is open and not complete."""
+        for status in self.modules:
+            if status.state in (ModuleState.OPEN, ModuleState.IN_PROGRESS):
+                return status
+        return None
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.modules) and self.completed == len(self.modules)
+
+    def status_of(self, module_id: int) -> ModuleStatus | None:
+        return next((s for s in self.modules if s.module.id == module_id), None)
+
+
+def lesson_done(row: ModuleProgress | None) -> bool:
+    return row is not None and (row.lesson_read_at is not None or row.video_watched_at is not None)
+
+
+def course_progress(user_id: int, course: Course, cohort: Cohort) -> CourseProgress:
+    """Every module's state for one student, in three queries whatever the course size."""
+    modules = list(course.modules)
+    rows = {
+        row.module_id: row
+        for row in db.session.scalars(
+            db.select(ModuleProgress).where(
+                ModuleProgress.user_id == user_id,
+                ModuleProgress.module_id.in_([m.id for m in modules]),
+            )
+        )
+    }
+    homework = homework_states(user_id, [m.id for m in modules])
+    in_order = course.sequential and cohort.sequential
+    statuses: list[ModuleStatus] = []
+    previous_complete = True
+    for module in modules:
+        row = rows.get(module.id)
+        done_lesson = lesson_done(row)
+        passed = row is not None and row.quiz_passed_at is not None
+        hw = homework.get(module.id, HomeworkState.NOT_SUBMITTED)
+        complete = done_lesson and passed and hw == HomeworkState.ACCEPTED
+        if complete:
+            state = ModuleState.COMPLETE
+        elif in_order and not previous_complete:
+            state = ModuleState.LOCKED
+        elif row is not None and (
+            done_lesson or passed or row.video_seconds > 0 or hw != HomeworkState.NOT_SUBMITTED
+        ):
+            state = ModuleState.IN_PROGRESS
+        else:
+            state = ModuleState.OPEN
+        statuses.append(ModuleStatus(module, state, done_lesson, passed, hw))
+        previous_complete = complete
+    return CourseProgress(course, cohort, statuses)
+
+
+def _row(user_id: int, module: Module) -> ModuleProgress:
+    row = db.session.scalar(
+        db.select(ModuleProgress).where(
+            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
+        )
+    )
+    if row is None:
+        row = ModuleProgress(user_id=user_id, module_id=module.id, video_seconds=0)
+        db.session.add(row)
+    row.last_activity_at = utcnow()
+    return row
+
+
+def mark_lesson_read(user_id: int, module: Module) -> ModuleProgress:
+    row = _row(user_id, module)
+    if row.lesson_read_at is None:
+        row.lesson_read_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def record_video_progress(user_id: int, module: Module, seconds: int) -> ModuleProgress:
+    """Keep the furthest point reached; past the course's share, the video counts as watched."""
+    row = _row(user_id, module)
+    duration = module.video_duration or 0
+    seconds = max(0, min(int(seconds), duration or int(seconds)))
+    row.video_seconds = max(row.video_seconds or 0, seconds)
+    share = module.course.video_watched_share
+    if duration and row.video_watched_at is None and row.video_seconds >= share * duration:
+        row.video_watched_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def mark_quiz_passed(user_id: int, module: Module) -> None:
+    row = _row(user_id, module)
+    if row.quiz_passed_at is None:
+        row.quiz_passed_at = utcnow()
+    db.session.flush()
+
+
+def touch(user_id: int, module: Module) -> None:
+    """Record activity (for "stalled" reports) without changing any state."""
+    _row(user_id, module)
+    db.session.flush()
+
+
+def refresh_completion(user_id: int, module: Module) -> bool:
+    """Set ``completed_at`` once the three parts are done; True when it became complete now.
+
+    Called after every change that can complete a module (lesson, quiz, accepted homework).
+    """
+    row = _row(user_id, module)
+    if row.completed_at is not None:
+        return False
+    accepted = homework_states(user_id, [module.id])[module.id] == HomeworkState.ACCEPTED
+    if lesson_done(row) and row.quiz_passed_at is not None and accepted:
+        row.completed_at = utcnow()
+        db.session.flush()
+        return True
+    return False

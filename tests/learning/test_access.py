@@ -1,0 +1,106 @@
+"""Access matrix for the learning and cohort routes: anonymous, outsider (a student of another
+course), enrolled student, module still locked, reviewer of the cohort, admin."""
+
+import pytest
+
+from app.policy import Role
+from tests.conftest import post_form
+
+ENDPOINTS = {
+    "learning.module",
+    "learning.mark_read",
+    "learning.video_progress",
+    "learning.captions",
+    "learning.video_file",
+    "learning.take_quiz",
+    "learning.quiz_attempt",
+    "cohorts.join",
+}
+
+M1, M2 = "/courses/demo/modules/m1", "/courses/demo/modules/m2"
+GETS = [M1, M1 + "/quiz", M1 + "/captions/en.vtt"]
+
+
+@pytest.fixture
+def people(app, make_user, enrol, course, make_course):
+    from app.cohorts import services
+    from app.cohorts.models import Cohort
+    from app.extensions import db
+
+    other_course = make_course(slug="other")
+    outsider = make_user()
+    enrol(outsider, other_course[1])
+    student = make_user()
+    enrol(student, course[1])
+    reviewer = make_user(Role.REVIEWER)
+    other_reviewer = make_user(Role.REVIEWER)
+    with app.app_context():
+        services.assign_reviewer(db.session.get(Cohort, course[1]), reviewer)
+        services.assign_reviewer(db.session.get(Cohort, other_course[1]), other_reviewer)
+        db.session.commit()
+    return {
+        "student": student,
+        "outsider": outsider,
+        "reviewer": reviewer,
+        "other_reviewer": other_reviewer,
+        "admin": make_user(Role.ADMIN),
+    }
+
+
+@pytest.mark.parametrize("url", GETS)
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("anonymous", 302),
+        ("outsider", 404),
+        ("other_reviewer", 404),
+        ("student", 200),
+        ("reviewer", 200),
+        ("admin", 200),
+    ],
+)
+def test_module_pages(app, client, login, people, url, who, expected):
+    if who != "anonymous":
+        login(client, people[who])
+    response = client.get(url)
+    assert response.status_code == expected
+    if expected == 302:
+        assert "/login?next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url", [M2, M2 + "/quiz", M2 + "/captions/en.vtt"])
+def test_a_locked_module_is_refused_and_logged(app, client, login, people, url):
+    from app.audit.models import AuditEvent
+    from app.extensions import db
+
+    login(client, people["student"])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "Lesson 2" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "access.denied"))
+            is not None
+        )
+
+
+@pytest.mark.parametrize("path", ["/read", "/video-progress", "/quiz"])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("anonymous", 302),
+        ("outsider", 404),
+        ("reviewer", 403),
+        ("admin", 403),
+    ],
+)
+def test_only_the_enrolled_student_records_progress(client, login, people, path, who, expected):
+    if who != "anonymous":
+        login(client, people[who])
+    response = post_form(client, M1 + path, {"seconds": "5", "token": "t" * 20})
+    assert response.status_code == expected
+
+
+def test_video_file_route_is_not_found_without_a_file(client, login, people):
+    login(client, people["student"])
+    assert client.get(M1 + "/video").status_code == 404
