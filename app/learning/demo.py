@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from app.extensions import db
+from app.learning.models import Course
 
 
 def load_demo_course(session) -> None:
@@ -18,11 +19,10 @@ def load_demo_course(session) -> None:
     from app.learning.content.spec import read_course
 
     folder = Path(current_app.config["COURSES_DIR"]) / "fact-checking"
-    spec, problems = read_course(folder)
-    errors = [p for p in problems if p.level == "error"]
-    if errors:
+    spec = read_course(folder)
+    if spec.errors:
         raise click.ClickException("the bundled course has errors: run `flask courses validate`")
-    course = import_course(spec).course
+    course = session.get(Course, import_course(spec).course_id)
     cohort = session.scalar(db.select(Cohort).where(Cohort.course_id == course.id))
     if cohort is None:
         cohort = cohorts.create_cohort(course, "Demo cohort 2026", default_locale="kk")

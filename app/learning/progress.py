@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
+
 from app.db import utcnow
 from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
@@ -141,7 +143,15 @@ def _row(user_id: int, module: Module) -> ModuleProgress:
     )
     if row is None:
         row = ModuleProgress(user_id=user_id, module_id=module.id, video_seconds=0)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except IntegrityError:  # another request of the same student created it just now
+            row = db.session.scalar(
+                db.select(ModuleProgress).where(
+                    ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
+                )
+            )
     row.last_activity_at = utcnow()
     return row
 

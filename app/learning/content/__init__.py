@@ -8,7 +8,7 @@ LANGS = ("kk", "ru", "en")
 
 
 def fallback_order(lang: str) -> list[str]:
-    """The wanted language, then onwards along kk → ru → en, then back: ru → en → kk, en → ru → kk."""
+    """The wanted language, then on along kk → ru → en, then back (ru → en → kk; en → ru → kk)."""
     if lang not in LANGS:
         return list(LANGS)
     i = LANGS.index(lang)
