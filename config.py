@@ -76,6 +76,8 @@ class Config:
     # Homework review.
     REVIEW_CLAIM_MINUTES = _int("REVIEW_CLAIM_MINUTES", 30)
     UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    UPLOAD_MAX_PIXELS = _int("UPLOAD_MAX_PIXELS", 50_000_000)  # decompression-bomb guard
+    UPLOAD_MAX_SIDE = _int("UPLOAD_MAX_SIDE", 2560)  # longest side kept, for slow networks
 
     # Trust X-Forwarded-* from this many proxies (0 when serving directly).
     PROXY_COUNT = _int("PROXY_COUNT", 0)

@@ -60,6 +60,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
+    _cleanup_after_error(app)
     _register_templates(app)
 
     from app import cli, errors
@@ -86,23 +87,22 @@ def _init_extensions(app: Flask) -> None:
     from app.auth import models as _auth  # noqa: F401
     from app.auth import sessions as _sessions  # noqa: F401
     from app.cohorts import models as _cohorts  # noqa: F401
+    from app.homework import models as _homework  # noqa: F401
     from app.learning import models as _learning  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.auth import bp as auth_bp
-    from app.cohorts import bp as cohorts_bp
-    from app.learning import bp as learning_bp
-    from app.pages import bp as pages_bp
+    import importlib
 
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learning_bp)
-    app.register_blueprint(cohorts_bp)
+    # Each domain's routes module adds its views to the domain's blueprint; importing the
+    # routes here (not from the package) keeps the domains' services free of import cycles.
+    for domain in ("pages", "auth", "learning", "cohorts", "homework", "review", "admin"):
+        importlib.import_module(f"app.{domain}.routes")
+        app.register_blueprint(importlib.import_module(f"app.{domain}").bp)
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import mail, policy
+    from app import mail, policy, storage
     from app.extensions import db
 
     @app.before_request
@@ -114,13 +114,28 @@ def _register_request_hooks(app: Flask) -> None:
     def finish_request(response: Response) -> Response:
         # One transaction per request: commit what a successful request did, else roll back.
         if response.status_code < 400:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except Exception:
+                storage.on_rollback()
+                raise
+            storage.on_commit()
             mail.deliver_queued()
         else:
             db.session.rollback()
+            storage.on_rollback()
             mail.discard_queued()
         _security_headers(response)
         return response
+
+
+def _cleanup_after_error(app: Flask) -> None:
+    from app import storage
+
+    @app.teardown_request
+    def discard_files_of_failed_request(error: BaseException | None) -> None:
+        if error is not None:
+            storage.on_rollback()
 
 
 def _security_headers(response: Response) -> None:

@@ -23,8 +23,15 @@ translate = AppGroup("translate", help="Extract, update and compile the kk/ru/en
 
 
 def commit() -> None:
-    """End a command the way a request ends: one commit, then the queued mail."""
-    db.session.commit()
+    """End a command the way a request ends: one commit, then files and the queued mail."""
+    from app import storage
+
+    try:
+        db.session.commit()
+    except Exception:
+        storage.on_rollback()
+        raise
+    storage.on_commit()
     mail.deliver_queued()
 
 
@@ -139,10 +146,14 @@ def init(lang: str) -> None:
 def register(app: Flask) -> None:
     from app.cohorts.cli import cohorts
     from app.demo import demo
+    from app.homework.cli import homework
     from app.learning.cli import courses
+    from app.review.cli import review
 
     app.cli.add_command(courses)
     app.cli.add_command(cohorts)
+    app.cli.add_command(review)
+    app.cli.add_command(homework)
     app.cli.add_command(users)
     app.cli.add_command(translate)
     app.cli.add_command(demo)

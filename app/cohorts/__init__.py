@@ -4,4 +4,3 @@ from flask import Blueprint
 
 bp = Blueprint("cohorts", __name__)
 
-from app.cohorts import routes  # noqa: E402, F401

@@ -1,16 +1,41 @@
-"""What other domains may ask of homework.
+"""Homework for students: drafts, submitting, revising, and what other domains may ask.
 
-The homework issue adds submissions and review; until then nobody has submitted anything, and
-the progress rules show every module's homework as "not submitted".
+Services flush; the request commits. Screenshot files are written before the commit and removed
+again by ``app.storage`` if the request rolls back, so no attempt points to a missing file.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from flask_babel import lazy_gettext as _l
+
+from app import storage
+from app.db import utcnow
+from app.extensions import db
+from app.homework.models import (
+    CLAIM_MAX,
+    MAX_EVIDENCE,
+    MAX_SCREENSHOTS,
+    METHOD_MAX,
+    NOTE_MAX,
+    PLATFORM_MAX,
+    REASONING_MAX,
+    URL_MAX,
+    Evidence,
+    Screenshot,
+    Status,
+    Submission,
+    Verdict,
+)
 
 
 class HomeworkState(enum.StrEnum):
+    """A module's homework as the progress rules see it (the latest attempt's state)."""
+
     NOT_SUBMITTED = "not_submitted"
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -19,6 +44,277 @@ class HomeworkState(enum.StrEnum):
     ACCEPTED = "accepted"
 
 
+class HomeworkError(ValueError):
+    """A rule was broken; ``str(error)`` is a translated message. Nothing was changed."""
+
+
+class Conflict(HomeworkError):
+    """The attempt changed since the form was loaded (answer 409)."""
+
+
+def visible_status(submission: Submission) -> Status:
+    """An in-review attempt whose claim has expired is waiting again."""
+    if submission.status == Status.IN_REVIEW and (
+        submission.claim_expires_at is None or submission.claim_expires_at <= utcnow()
+    ):
+        return Status.SUBMITTED
+    return submission.status
+
+
 def homework_states(user_id: int, module_ids: Iterable[int]) -> dict[int, HomeworkState]:
-    """The state of each module's latest homework attempt for one student (one query)."""
-    return dict.fromkeys(module_ids, HomeworkState.NOT_SUBMITTED)
+    """The state of each module's homework for one student, in one query."""
+    module_ids = list(module_ids)
+    states = dict.fromkeys(module_ids, HomeworkState.NOT_SUBMITTED)
+    if not module_ids:
+        return states
+    rows = db.session.execute(
+        db.select(
+            Submission.module_id,
+            Submission.status,
+            Submission.claim_expires_at,
+            Submission.attempt_no,
+        )
+        .where(Submission.user_id == user_id, Submission.module_id.in_(module_ids))
+        .order_by(Submission.module_id, Submission.attempt_no)
+    ).all()
+    now = utcnow()
+    for module_id, status, expires, _attempt in rows:
+        if states[module_id] == HomeworkState.ACCEPTED:
+            continue
+        if status == Status.IN_REVIEW and (expires is None or expires <= now):
+            status = Status.SUBMITTED
+        states[module_id] = HomeworkState(status.value)
+    return states
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def attempts(user_id: int, module_id: int) -> list[Submission]:
+    """Every attempt, newest first (evidence, screenshots and reviews loaded with it)."""
+    return list(
+        db.session.scalars(
+            db.select(Submission)
+            .where(Submission.user_id == user_id, Submission.module_id == module_id)
+            .order_by(Submission.attempt_no.desc())
+        )
+    )
+
+
+def latest(user_id: int, module_id: int) -> Submission | None:
+    found = attempts(user_id, module_id)
+    return found[0] if found else None
+
+
+# --- the fact-check data -------------------------------------------------------------------
+
+
+@dataclass
+class FactCheck:
+    """What the student typed, already cleaned by the form."""
+
+    claim: str = ""
+    claim_url: str | None = None
+    platform: str | None = None
+    verdict: Verdict | None = None
+    method: str = ""
+    reasoning: str = ""
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # (url, note)
+
+
+def safe_url(raw: str) -> str:
+    """An http(s) URL with a host, scheme lower-cased; ``HomeworkError`` for anything else
+    (``javascript:``, ``data:``, a scheme hidden behind spaces or mixed case, credentials)."""
+    value = (raw or "").strip()
+    if not value or len(value) > URL_MAX or any(ord(ch) < 33 or ord(ch) == 127 for ch in value):
+        raise HomeworkError(_l("Enter a full web address starting with http:// or https://."))
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        raise HomeworkError(_l("Enter a full web address starting with http:// or https://."))
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower()))
+
+
+def check_lengths(data: FactCheck) -> None:
+    limits = [
+        (data.claim, CLAIM_MAX),
+        (data.method, METHOD_MAX),
+        (data.reasoning, REASONING_MAX),
+        (data.platform or "", PLATFORM_MAX),
+    ]
+    if (
+        any(len(value) > limit for value, limit in limits)
+        or len(data.evidence) > MAX_EVIDENCE
+        or any(len(note) > NOTE_MAX for _url, note in data.evidence)
+    ):
+        raise HomeworkError(_l("Some text is too long."))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def save_draft(
+    user,
+    module,
+    cohort_id: int,
+    data: FactCheck,
+    *,
+    language: str,
+    new_images: Sequence = (),
+    remove_ids: Iterable[int] = (),
+    version: int | None = None,
+) -> Submission:
+    """Create or update the student's draft for ``module``, with its screenshots."""
+    check_lengths(data)
+    current = latest(user.id, module.id)
+    if current is None:
+        current = Submission(
+            user_id=user.id,
+            module_id=module.id,
+            cohort_id=cohort_id,
+            attempt_no=1,
+            status=Status.DRAFT,
+        )
+        db.session.add(current)
+    elif current.status == Status.RETURNED:
+        raise HomeworkError(_l("This attempt was returned. Start a revision to change it."))
+    elif current.status != Status.DRAFT:
+        raise HomeworkError(_l("This homework has been submitted and can no longer be changed."))
+    elif version is not None and current.version != version:
+        raise Conflict(_l("This homework was changed in another window. Reload the page."))
+    _apply(current, data, language)
+    _update_screenshots(current, new_images, set(remove_ids))
+    current.updated_at = utcnow()
+    db.session.flush()
+    return current
+
+
+def _apply(submission: Submission, data: FactCheck, language: str) -> None:
+    submission.claim = data.claim
+    submission.claim_url = data.claim_url
+    submission.platform = data.platform
+    submission.verdict = data.verdict
+    submission.method = data.method
+    submission.reasoning = data.reasoning
+    submission.language = language
+    submission.evidence = [
+        Evidence(position=i, url=url, note=note) for i, (url, note) in enumerate(data.evidence, 1)
+    ]
+
+
+def _update_screenshots(submission: Submission, new_images: Sequence, remove: set[int]) -> None:
+    kept = [s for s in submission.screenshots if s.id not in remove]
+    images = [f for f in new_images if f and f.filename]
+    if len(kept) + len(images) > MAX_SCREENSHOTS:
+        raise HomeworkError(_l("You can attach at most %(n)d screenshots.", n=MAX_SCREENSHOTS))
+    for shot in submission.screenshots:
+        if shot.id in remove and not _shared(shot):
+            storage.delete_later(shot.stored_name)
+    stored = [storage.save_image(f) for f in images]  # raises UploadError; rollback cleans up
+    submission.screenshots = kept
+    db.session.flush()
+    for position, shot in enumerate(submission.screenshots, 1):
+        shot.position = -position  # out of the way of the unique (submission, position)
+    db.session.flush()
+    for position, shot in enumerate(submission.screenshots, 1):
+        shot.position = position
+    for image in stored:
+        submission.screenshots.append(
+            Screenshot(
+                position=len(submission.screenshots) + 1,
+                stored_name=image.name,
+                format=image.format,
+                width=image.width,
+                height=image.height,
+                size=image.size,
+                sha256=image.sha256,
+            )
+        )
+
+
+def _shared(shot: Screenshot) -> bool:
+    """Another attempt (a revision) uses the same file."""
+    return (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Screenshot)
+            .where(Screenshot.stored_name == shot.stored_name, Screenshot.id != shot.id)
+        )
+        > 0
+    )
+
+
+def missing_for_submit(submission: Submission) -> list[str]:
+    missing = []
+    if not submission.claim.strip():
+        missing.append(str(_l("the claim")))
+    if submission.verdict is None:
+        missing.append(str(_l("the verdict")))
+    if not submission.evidence:
+        missing.append(str(_l("at least one evidence link")))
+    if not submission.reasoning.strip():
+        missing.append(str(_l("the reasoning")))
+    return missing
+
+
+def submit(user, submission: Submission, version: int | None = None) -> Submission:
+    """Hand the draft in for review. A second click on the same form changes nothing."""
+    if submission.user_id != user.id:
+        raise HomeworkError(_l("This is not your homework."))
+    if submission.status != Status.DRAFT:
+        raise HomeworkError(_l("This homework has already been submitted."))
+    if version is not None and submission.version != version:
+        raise Conflict(_l("This homework was changed in another window. Reload the page."))
+    missing = missing_for_submit(submission)
+    if missing:
+        raise HomeworkError(_l("Before submitting, add: %(fields)s.", fields=", ".join(missing)))
+    submission.status = Status.SUBMITTED
+    submission.submitted_at = utcnow()
+    db.session.flush()
+    return submission
+
+
+def start_revision(user, module) -> Submission:
+    """A new draft attempt copied from the returned one (which stays as it was)."""
+    current = latest(user.id, module.id)
+    if current is None or current.status != Status.RETURNED:
+        raise HomeworkError(_l("Only a returned homework can be revised."))
+    draft = Submission(
+        user_id=user.id,
+        module_id=module.id,
+        cohort_id=current.cohort_id,
+        attempt_no=current.attempt_no + 1,
+        status=Status.DRAFT,
+        language=current.language,
+    )
+    _apply(
+        draft,
+        FactCheck(
+            claim=current.claim,
+            claim_url=current.claim_url,
+            platform=current.platform,
+            verdict=current.verdict,
+            method=current.method,
+            reasoning=current.reasoning,
+            evidence=[(e.url, e.note) for e in current.evidence],
+        ),
+        current.language,
+    )
+    draft.screenshots = [
+        Screenshot(
+            position=s.position,
+            stored_name=s.stored_name,
+            format=s.format,
+            width=s.width,
+            height=s.height,
+            size=s.size,
+            sha256=s.sha256,
+        )
+        for s in current.screenshots
+    ]
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def referenced_files() -> set[str]:
+    return set(db.session.scalars(db.select(Screenshot.stored_name).distinct()))

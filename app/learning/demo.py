@@ -33,6 +33,44 @@ def load_demo_course(session) -> None:
     ):
         cohorts.enrol(accounts.find_by_email(email), cohort)
     cohorts.assign_reviewer(cohort, accounts.find_by_email("reviewer@demo.tekser.kz"))
+    _demo_homework(accounts.find_by_email("student.ru@demo.tekser.kz"), course, cohort)
     click.echo(
         f"Demo cohort invite link: {current_app.config['BASE_URL']}/join/{cohort.invite_code}"
     )
+
+
+def _demo_homework(student, course, cohort) -> None:
+    """The Russian-speaking demo student has done module 1 and handed in the homework, so the
+    demo reviewer has something in the queue."""
+    from app.homework import services as homework
+    from app.homework.models import Verdict
+    from app.learning import progress, quiz
+
+    module = course.modules[0]
+    if homework.latest(student.id, module.id) is not None:
+        return
+    progress.mark_lesson_read(student.id, module)
+    answers = {q.key: sorted(q.correct) for q in module.questions}
+    quiz.submit_quiz(student.id, module, answers, quiz.new_token())
+    draft = homework.save_draft(
+        student,
+        module,
+        cohort.id,
+        homework.FactCheck(
+            claim="В Telegram-канале пишут, что с 1 декабря в Алматы отменят бесплатный проезд "
+            "для студентов.",
+            claim_url="https://t.me/example_channel/1234",
+            platform="Telegram",
+            verdict=Verdict.FALSE,
+            method="Поиск по сайту акимата и транспортной компании, поиск новостей за неделю, "
+            "проверка канала (дата создания, прошлые посты).",
+            reasoning="Ни акимат, ни оператор транспорта ничего такого не объявляли; канал "
+            "создан месяц назад и уже публиковал выдуманные «решения».",
+            evidence=[
+                ("https://www.gov.kz/", "Официальные сообщения акимата: ничего об отмене"),
+                ("https://web.archive.org/", "Архив поста на случай удаления"),
+            ],
+        ),
+        language="ru",
+    )
+    homework.submit(student, draft)

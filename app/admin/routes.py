@@ -1,0 +1,3 @@
+"""Admin routes (being built)."""
+
+from app.admin import bp  # noqa: F401

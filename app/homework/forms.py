@@ -1,0 +1,106 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import Length, Optional, ValidationError
+
+from app.forms import NoControlCharacters
+from app.homework.models import (
+    CLAIM_MAX,
+    MAX_EVIDENCE,
+    METHOD_MAX,
+    NOTE_MAX,
+    PLATFORM_MAX,
+    REASONING_MAX,
+    URL_MAX,
+    Verdict,
+)
+from app.homework.services import HomeworkError, safe_url
+
+VERDICT_LABELS = {
+    Verdict.TRUE: _l("True"),
+    Verdict.MOSTLY_TRUE: _l("Mostly true"),
+    Verdict.MISLEADING: _l("Misleading"),
+    Verdict.FALSE: _l("False"),
+    Verdict.UNVERIFIABLE: _l("Unverifiable"),
+}
+
+_too_long = _l("This text is too long (at most %(max)d characters).")
+
+
+def _url(form, field):
+    if field.data:
+        try:
+            field.data = safe_url(field.data)
+        except HomeworkError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class EvidenceForm(Form):
+    url = URLField(
+        _l("Link"), validators=[Optional(), Length(max=URL_MAX, message=_too_long), _url]
+    )
+    note = StringField(
+        _l("What it shows"),
+        validators=[Optional(), Length(max=NOTE_MAX, message=_too_long), NoControlCharacters()],
+    )
+
+    def validate_note(self, field):
+        if field.data and not self.url.data:
+            raise ValidationError(_l("Add the link this note is about."))
+
+
+class FactCheckForm(FlaskForm):
+    version = HiddenField()
+    claim = TextAreaField(
+        _l("The claim"),
+        description=_l("Quote or describe exactly what is claimed, in one or two sentences."),
+        validators=[Length(max=CLAIM_MAX, message=_too_long), NoControlCharacters()],
+    )
+    claim_url = URLField(
+        _l("Where you saw it (link)"),
+        validators=[Optional(), Length(max=URL_MAX, message=_too_long), _url],
+    )
+    platform = StringField(
+        _l("Platform"),
+        description=_l("For example Telegram, Instagram, WhatsApp, a website."),
+        validators=[Optional(), Length(max=PLATFORM_MAX, message=_too_long), NoControlCharacters()],
+    )
+    verdict = RadioField(
+        _l("Verdict"),
+        choices=list(VERDICT_LABELS.items()),
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    evidence = FieldList(FormField(EvidenceForm), min_entries=3, max_entries=MAX_EVIDENCE)
+    method = TextAreaField(
+        _l("Method and tools"),
+        description=_l("Which steps and tools you used, for example reverse image search."),
+        validators=[Length(max=METHOD_MAX, message=_too_long), NoControlCharacters()],
+    )
+    reasoning = TextAreaField(
+        _l("Reasoning"),
+        description=_l("Why the evidence supports your verdict."),
+        validators=[Length(max=REASONING_MAX, message=_too_long), NoControlCharacters()],
+    )
+    screenshots = MultipleFileField(
+        _l("Add screenshots"), description=_l("PNG, JPEG or WebP, up to 5 in all.")
+    )
+    remove = SelectMultipleField(_l("Remove"), choices=[], coerce=int, validate_choice=False)
+    save = SubmitField(_l("Save draft"))
+    submit = SubmitField(_l("Submit for review"))
+
+
+class RevisionForm(FlaskForm):
+    submit = SubmitField(_l("Revise and resubmit"))

@@ -1,0 +1,61 @@
+"""``flask review digest``: email each reviewer what is waiting in their cohorts (run it daily
+from cron or a systemd timer)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import url_for
+from flask.cli import AppGroup
+
+from app import mail
+from app.auth.models import RoleGrant, User
+from app.cohorts.models import CohortReviewer
+from app.db import utcnow
+from app.extensions import db
+from app.homework.models import Submission
+from app.policy import Role
+from app.review import services
+
+review = AppGroup("review", help="Reviewer tools.")
+
+
+@review.command("digest")
+def digest() -> None:
+    """Send every active reviewer with waiting work a summary in their language."""
+    from app.cli import commit
+
+    since = utcnow() - timedelta(days=1)
+    reviewers = db.session.scalars(
+        db.select(User)
+        .join(RoleGrant)
+        .where(RoleGrant.role == Role.REVIEWER, User.active.is_(True))
+        .where(User.id.in_(db.select(CohortReviewer.user_id)))
+        .order_by(User.id)
+    )
+    sent = 0
+    for reviewer in reviewers:
+        waiting = services.waiting_by_cohort(reviewer)
+        if not waiting:
+            continue
+        new = (
+            db.session.scalar(
+                db.select(db.func.count())
+                .select_from(Submission)
+                .where(services.scope(reviewer), Submission.submitted_at >= since)
+            )
+            or 0
+        )
+        mail.queue(
+            reviewer.email,
+            "review_digest",
+            reviewer.locale,
+            user=reviewer,
+            waiting=waiting,
+            new=new,
+            url=url_for("review.queue", _external=True),
+        )
+        sent += 1
+    commit()
+    click.echo(f"digest sent to {sent} reviewer(s)")

@@ -1,0 +1,181 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.homework import services as homework
+from app.homework.forms import VERDICT_LABELS
+from app.homework.models import FEEDBACK_MAX, Decision, Submission
+from app.homework.policy import can_grade
+from app.learning.content import LANGS, pick
+from app.learning.models import Module
+from app.policy import Role, deny, role_required
+from app.review import bp, services
+from app.review.forms import (
+    ClaimNextForm,
+    GradeForm,
+    ReleaseForm,
+    criterion_feedback_field,
+    criterion_field,
+)
+
+WAITS = {"": None, "24": 24, "72": 72, "168": 168}
+
+
+def _filters() -> services.QueueFilter:
+    """Filters from the query string; anything outside the allow-lists is refused."""
+    args = request.args
+    state = args.get("state", services.WAITING)
+    language = args.get("language", "")
+    wait = args.get("wait", "")
+    module = args.get("module", "")
+    if (
+        state not in services.QUEUE_STATES
+        or (language and language not in LANGS)
+        or (wait not in WAITS)
+        or (module and not module.isdigit())
+    ):
+        abort(400)
+    return services.QueueFilter(
+        module_id=int(module) if module else None,
+        language=language or None,
+        state=state,
+        min_wait_hours=WAITS[wait],
+    )
+
+
+@bp.route("/")
+@role_required(Role.REVIEWER)
+def queue():
+    filters = _filters()
+    rows, counts = services.queue(current_user, filters)
+    modules = services.modules_of(current_user)
+    return render_template(
+        "review/queue.html",
+        rows=rows,
+        counts=counts,
+        filters=filters,
+        modules=modules,
+        pick=pick,
+        langs=LANGS,
+        waits=WAITS,
+        claim_form=ClaimNextForm(),
+        now=services.utcnow(),
+    )
+
+
+@bp.route("/next", methods=["POST"])
+@role_required(Role.REVIEWER)
+def claim_next():
+    if not ClaimNextForm().validate_on_submit():
+        abort(400)
+    submission = services.claim_next(current_user, services.QueueFilter())
+    if submission is None:
+        flash(_("Nothing is waiting for review in your groups."), "info")
+        return redirect(url_for("review.queue"))
+    return redirect(url_for("review.submission", submission_id=submission.id))
+
+
+def _load(submission_id: int) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.status == "draft":
+        abort(404)
+    if not can_grade(current_user, submission):
+        deny(f"review submission {submission_id}")
+    return submission
+
+
+@bp.route("/submissions/<int:submission_id>")
+@role_required(Role.REVIEWER)
+def submission(submission_id: int):
+    sub = _load(submission_id)
+    if sub.status in ("submitted", "in_review"):
+        services.claim(current_user, sub)  # opening claims it, if nobody holds it
+    return _render(sub)
+
+
+def _render(sub: Submission, errors: list[str] | None = None, status: int = 200):
+    module = db.session.get(Module, sub.module_id)
+    history = [a for a in homework.attempts(sub.user_id, sub.module_id) if a.id != sub.id]
+    form = GradeForm(version=sub.version)
+    return render_template(
+        "review/submission.html",
+        sub=sub,
+        module=module,
+        history=history,
+        form=form,
+        holds=services.holds_claim(current_user, sub),
+        student=services.author(sub),
+        pick=pick,
+        verdicts=VERDICT_LABELS,
+        criteria={c.id: c for c in module.criteria},
+        release_form=ReleaseForm(),
+        field=criterion_field,
+        note=criterion_feedback_field,
+        errors=errors or [],
+        chosen=request.form,
+        visible_status=homework.visible_status,
+    ), status
+
+
+@bp.route("/submissions/<int:submission_id>/grade", methods=["POST"])
+@role_required(Role.REVIEWER)
+def grade(submission_id: int):
+    sub = _load(submission_id)
+    module = db.session.get(Module, sub.module_id)
+    allowed = {"csrf_token", "version", "feedback", "decision"}
+    allowed |= {criterion_field(c.id) for c in module.criteria}
+    allowed |= {criterion_feedback_field(c.id) for c in module.criteria}
+    extra = set(request.form) - allowed
+    if extra:
+        deny(f"unexpected fields in grading form: {sorted(extra)[:5]}")
+    form = GradeForm()
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        abort(400)
+    try:
+        decision = Decision(request.form.get("decision", ""))
+    except ValueError:
+        return _render(sub, [_("Choose whether to accept the homework or return it.")], 422)
+    scores, errors = {}, []
+    for criterion in module.criteria:
+        raw = request.form.get(criterion_field(criterion.id), "")
+        note = request.form.get(criterion_feedback_field(criterion.id), "").strip()
+        if not raw.lstrip("-").isdigit():
+            errors.append(_("Choose a level for every criterion."))
+            break
+        scores[criterion.id] = (int(raw), note)
+    feedback = request.form.get("feedback", "").strip()
+    if len(feedback) > FEEDBACK_MAX:
+        errors.append(_("Some text is too long."))
+    if errors:
+        return _render(sub, errors, 422)
+    try:
+        services.grade(
+            current_user,
+            sub,
+            version=int(form.version.data),
+            decision=decision,
+            scores=scores,
+            feedback=feedback,
+        )
+    except homework.Conflict as exc:
+        return render_template(
+            "errors/error.html", code=409, title=_("Changed meanwhile"), message=str(exc)
+        ), 409
+    except homework.HomeworkError as exc:
+        return _render(sub, [str(exc)], 422)
+    if decision == Decision.ACCEPT:
+        flash(_("Accepted. The student has been notified."), "success")
+    else:
+        flash(_("Returned for revision. The student has been notified."), "success")
+    return redirect(url_for("review.queue"))
+
+
+@bp.route("/submissions/<int:submission_id>/release", methods=["POST"])
+@role_required(Role.REVIEWER)
+def release(submission_id: int):
+    sub = _load(submission_id)
+    if ReleaseForm().validate_on_submit():
+        services.release(current_user, sub)
+        flash(_("The homework is back in the queue."), "info")
+    return redirect(url_for("review.queue"))

@@ -1,0 +1,293 @@
+"""The review queue, claims and grading.
+
+Claiming is one conditional UPDATE (status and expiry in the WHERE clause), so of two reviewers
+claiming at once exactly one wins, on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import mail
+from app.audit.services import record
+from app.auth.models import User
+from app.cohorts import services as cohorts
+from app.db import utcnow
+from app.extensions import db
+from app.homework.models import (
+    FEEDBACK_MAX,
+    Decision,
+    Notification,
+    Review,
+    ReviewScore,
+    Status,
+    Submission,
+)
+from app.homework.policy import can_grade
+from app.homework.services import Conflict, HomeworkError
+from app.learning.models import Module
+
+WAITING = "waiting"
+QUEUE_STATES = (WAITING, Status.IN_REVIEW.value, Status.RETURNED.value, Status.ACCEPTED.value)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    module_id: int | None = None
+    language: str | None = None
+    state: str = WAITING
+    min_wait_hours: int | None = None
+
+
+def _claimable(now, reviewer_id: int | None = None):
+    """Waiting, or claimed but expired (or already claimed by this reviewer)."""
+    conditions = [
+        Submission.status == Status.SUBMITTED,
+        and_(Submission.status == Status.IN_REVIEW, Submission.claim_expires_at <= now),
+    ]
+    if reviewer_id is not None:
+        conditions.append(
+            and_(Submission.status == Status.IN_REVIEW, Submission.claimed_by_id == reviewer_id)
+        )
+    return or_(*conditions)
+
+
+def _state_condition(state: str, now):
+    if state == WAITING:
+        return _claimable(now)
+    if state == Status.IN_REVIEW:
+        return and_(Submission.status == Status.IN_REVIEW, Submission.claim_expires_at > now)
+    return Submission.status == Status(state)
+
+
+def scope(reviewer):
+    """Submissions of the reviewer's cohorts, never their own."""
+    return and_(
+        Submission.cohort_id.in_(cohorts.reviewer_cohort_ids(reviewer.id)),
+        Submission.user_id != reviewer.id,
+        Submission.status != Status.DRAFT,
+    )
+
+
+def queue(reviewer, filters: QueueFilter, *, limit: int = 50, offset: int = 0):
+    """The filtered queue, oldest first, with the authors; and counts per state."""
+    now = utcnow()
+    query = (
+        db.select(Submission, User.name, Module)
+        .join(User, User.id == Submission.user_id)
+        .join(Module, Module.id == Submission.module_id)
+        .where(scope(reviewer), _state_condition(filters.state, now))
+    )
+    if filters.module_id:
+        query = query.where(Submission.module_id == filters.module_id)
+    if filters.language:
+        query = query.where(Submission.language == filters.language)
+    if filters.min_wait_hours:
+        query = query.where(
+            Submission.submitted_at <= now - timedelta(hours=filters.min_wait_hours)
+        )
+    rows = db.session.execute(
+        query.order_by(Submission.submitted_at, Submission.id).limit(limit).offset(offset)
+    ).all()
+    return rows, counts(reviewer, now)
+
+
+def counts(reviewer, now=None) -> dict[str, int]:
+    now = now or utcnow()
+    result = {}
+    for state in QUEUE_STATES:
+        result[state] = (
+            db.session.scalar(
+                db.select(db.func.count())
+                .select_from(Submission)
+                .where(scope(reviewer), _state_condition(state, now))
+            )
+            or 0
+        )
+    return result
+
+
+def claim(reviewer, submission: Submission) -> bool:
+    """Claim for ``REVIEW_CLAIM_MINUTES``; True if this reviewer now holds the claim."""
+    if not can_grade(reviewer, submission):
+        return False
+    now = utcnow()
+    minutes = current_app.config["REVIEW_CLAIM_MINUTES"]
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, _claimable(now, reviewer.id))
+        .values(
+            status=Status.IN_REVIEW,
+            claimed_by_id=reviewer.id,
+            claimed_at=now,
+            claim_expires_at=now + timedelta(minutes=minutes),
+            version=Submission.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(submission)
+    return result.rowcount == 1
+
+
+def claim_next(reviewer, filters: QueueFilter) -> Submission | None:
+    """Claim the oldest waiting submission that matches; None when the queue is empty."""
+    rows, _ = queue(
+        reviewer,
+        QueueFilter(filters.module_id, filters.language, WAITING, filters.min_wait_hours),
+        limit=10,
+    )
+    for submission, _name, _module in rows:
+        if claim(reviewer, submission):
+            return submission
+    return None
+
+
+def release(reviewer, submission: Submission) -> None:
+    if submission.status == Status.IN_REVIEW and submission.claimed_by_id == reviewer.id:
+        submission.status = Status.SUBMITTED
+        submission.claimed_by_id = submission.claimed_at = submission.claim_expires_at = None
+        db.session.flush()
+
+
+def holds_claim(reviewer, submission: Submission) -> bool:
+    return (
+        submission.status == Status.IN_REVIEW
+        and submission.claimed_by_id == reviewer.id
+        and submission.claim_expires_at is not None
+        and submission.claim_expires_at > utcnow()
+    )
+
+
+def grade(
+    reviewer,
+    submission: Submission,
+    *,
+    version: int,
+    decision: Decision,
+    scores: dict[int, tuple[int, str]],
+    feedback: str,
+) -> Review:
+    """Record the review and the decision; notify the student; complete the module on accept.
+
+    ``scores`` maps every rubric criterion's id to (points, feedback).
+    """
+    if not can_grade(reviewer, submission):
+        raise HomeworkError(_l("You cannot review this homework."))
+    if submission.version != version:
+        raise Conflict(
+            _l(
+                "This homework changed while you were grading it (another reviewer "
+                "may have graded it). Reload the page to see the latest version."
+            )
+        )
+    if submission.status in (Status.ACCEPTED, Status.RETURNED):
+        raise Conflict(_l("This homework has already been graded."))
+    if not holds_claim(reviewer, submission) and not claim(reviewer, submission):
+        raise Conflict(_l("Another reviewer is reviewing this homework."))
+    module = db.session.get(Module, submission.module_id)
+    criteria = {c.id: c for c in module.criteria}
+    if set(scores) != set(criteria):
+        raise HomeworkError(_l("Choose a level for every criterion."))
+    for criterion_id, (points, note) in scores.items():
+        allowed = {level["points"] for level in criteria[criterion_id].levels}
+        if points not in allowed or len(note) > FEEDBACK_MAX:
+            raise HomeworkError(_l("Choose a level for every criterion."))
+    if len(feedback) > FEEDBACK_MAX:
+        raise HomeworkError(_l("Some text is too long."))
+    now = utcnow()
+    review = Review(
+        submission_id=submission.id,
+        reviewer_id=reviewer.id,
+        decision=decision,
+        feedback=feedback,
+        created_at=now,
+        scores=[
+            ReviewScore(criterion_id=cid, points=p, feedback=note)
+            for cid, (p, note) in sorted(scores.items())
+        ],
+    )
+    db.session.add(review)
+    submission.status = Status.ACCEPTED if decision == Decision.ACCEPT else Status.RETURNED
+    submission.reviewer_id = reviewer.id
+    submission.reviewed_at = now
+    submission.claim_expires_at = None
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # graded by someone else between our read and write
+        raise Conflict(_l("This homework has already been graded.")) from exc
+    record(
+        "homework.graded",
+        actor=reviewer,
+        target=submission,
+        decision=decision.value,
+        points=sum(p for p, _ in scores.values()),
+        module_id=module.id,
+        student_id=submission.user_id,
+    )
+    _notify_student(submission, module, decision)
+    if decision == Decision.ACCEPT:
+        from app.learning import progress
+
+        progress.refresh_completion(submission.user_id, module)
+    return review
+
+
+def _notify_student(submission: Submission, module: Module, decision: Decision) -> None:
+    from app.learning.content import pick
+
+    student = db.session.get(User, submission.user_id)
+    kind = "homework_accepted" if decision == Decision.ACCEPT else "homework_returned"
+    db.session.add(Notification(user_id=student.id, kind=kind, submission_id=submission.id))
+    locale = student.locale or "kk"
+    mail.queue(
+        student.email,
+        kind,
+        locale,
+        user=student,
+        module_title=str(pick(module.title, locale)),
+        url=url_for(
+            "homework.homework",
+            course_slug=module.course.slug,
+            module_slug=module.slug,
+            _external=True,
+        ),
+    )
+
+
+def waiting_by_cohort(reviewer) -> int:
+    now = utcnow()
+    return (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Submission)
+            .where(scope(reviewer), _claimable(now))
+        )
+        or 0
+    )
+
+
+def modules_of(reviewer) -> list[Module]:
+    """The modules of the courses the reviewer's cohorts take (for the queue's filter)."""
+    from app.cohorts.models import Cohort
+
+    ids = cohorts.reviewer_cohort_ids(reviewer.id)
+    if not ids:
+        return []
+    course_ids = db.select(Cohort.course_id).where(Cohort.id.in_(ids))
+    return list(
+        db.session.scalars(
+            db.select(Module)
+            .where(Module.course_id.in_(course_ids), Module.retired.is_(False))
+            .order_by(Module.course_id, Module.position)
+        )
+    )
+
+
+def author(submission: Submission) -> User:
+    return db.session.get(User, submission.user_id)

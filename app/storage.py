@@ -1,0 +1,260 @@
+"""Uploaded screenshots, handled as untrusted input.
+
+A file is accepted only if its bytes start like PNG, JPEG or WebP and Pillow can decode it
+within a pixel budget. It is then re-encoded from the decoded pixels alone, so nothing the
+client sent besides the picture survives: no EXIF or GPS, no comments, no appended HTML. It is
+stored under a name the server makes up, so the client's filename can do nothing.
+
+Files live outside the database, so they follow the request's transaction by hand (as
+``app/mail.py`` does for mail): ``save_image`` writes before the commit, so a committed row
+never points to a missing file, and ``on_rollback`` removes what a failed request wrote;
+``delete_later`` waits for ``on_commit``, so a rolled-back removal keeps its file.
+``sweep_orphans`` cleans up after a crash between the two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import abort, current_app, g, send_file
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+
+# Magic bytes -> our format name. Decided from the content, never from the filename or the
+# client's content type.
+SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+# What Pillow may call each format; a JPEG with extra pictures (phones, cameras) opens as MPO.
+PILLOW_FORMATS = {"png": ("PNG",), "jpeg": ("JPEG", "MPO"), "webp": ("WEBP",)}
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+MIMETYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+DOWNLOAD_SUFFIXES = {"png": {".png"}, "jpeg": {".jpg", ".jpeg"}, "webp": {".webp"}}
+SAVE_OPTIONS = {
+    "png": {"format": "PNG", "optimize": True},
+    "jpeg": {"format": "JPEG", "quality": 85, "optimize": True, "progressive": True},
+    "webp": {"format": "WEBP", "quality": 85},
+}
+# fullmatch, not "$": "$" would also accept a trailing newline.
+NAME_RE = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
+FORMAT_OF_EXTENSION = {ext: fmt for fmt, ext in EXTENSIONS.items()}
+
+NOT_AN_IMAGE = _l("Only PNG, JPEG and WebP images can be uploaded.")
+TOO_MANY_PIXELS = _l("The image is too large in pixels.")
+UNREADABLE = _l("The image could not be read.")
+
+WRITTEN = "storage_written"  # g: names written during this request or command
+DOOMED = "storage_doomed"  # g: names to delete once the transaction has committed
+
+
+class UploadError(ValueError):
+    """An upload refused; ``str(error)`` is a message for the user, in their language."""
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    name: str
+    format: str
+    width: int
+    height: int
+    size: int
+    sha256: str
+    mimetype: str
+
+
+def save_image(file_storage) -> StoredImage:
+    """Check, clean and store an uploaded image; raise ``UploadError`` if it is refused.
+
+    The file is on disk when this returns and is deleted again by ``on_rollback`` unless the
+    transaction commits.
+    """
+    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
+    # Read one byte past the limit: enough to know it is too large, never more.
+    data = file_storage.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadError(_l("The file is larger than %(mb)d MB.", mb=max(1, max_bytes >> 20)))
+    if not data:
+        raise UploadError(_l("The file is empty."))
+    fmt = sniff_format(data)
+    if fmt is None:
+        raise UploadError(NOT_AN_IMAGE)
+    encoded, width, height = _reencode(data, fmt)
+    name = f"{secrets.token_hex(16)}.{EXTENSIONS[fmt]}"
+    _write_atomically(path_of(name), encoded)
+    g.setdefault(WRITTEN, []).append(name)
+    return StoredImage(
+        name=name,
+        format=fmt,
+        width=width,
+        height=height,
+        size=len(encoded),
+        sha256=hashlib.sha256(encoded).hexdigest(),
+        mimetype=MIMETYPES[fmt],
+    )
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The format the first bytes announce, or None for anything we do not accept."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    for magic, fmt in SIGNATURES.items():
+        if data.startswith(magic):
+            return fmt
+    return None
+
+
+def _reencode(data: bytes, fmt: str) -> tuple[bytes, int, int]:
+    """Decode within the pixel budget and encode the first frame's pixels afresh."""
+    config = current_app.config
+    max_pixels = config.get("UPLOAD_MAX_PIXELS", 50_000_000)
+    max_side = config.get("UPLOAD_MAX_SIDE", 2560)
+    # Pillow reads its bomb limit from a module global: set it from this app's config for this
+    # call, then put it back. The explicit size check below is what holds if threads interleave.
+    previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels
+    try:
+        # Only the plugin for the announced format may parse the bytes.
+        with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[fmt][:1]) as im:
+            # Pillow only warns between the limit and twice it; refuse before decoding anything.
+            if im.width * im.height > max_pixels:
+                raise UploadError(TOO_MANY_PIXELS)
+            if im.format not in PILLOW_FORMATS[fmt]:
+                raise UploadError(NOT_AN_IMAGE)
+            im.load()  # the first frame only; later frames of an animation are never decoded
+            im = ImageOps.exif_transpose(im)
+            if im.mode.startswith("I;16") or im.mode == "I":  # 16-bit grey: scale, do not clip
+                im = im.convert("I").point(lambda v: v / 256)
+            im = im.convert(_target_mode(im, fmt))
+            im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+            # A new image from the raw pixels carries no info dict: Pillow's encoders fall back
+            # to im.info for some metadata (a JPEG comment, a PNG's ICC profile).
+            clean = Image.frombytes(im.mode, im.size, im.tobytes())
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise UploadError(TOO_MANY_PIXELS) from error
+    except Exception as error:
+        # Pillow's decoders raise many kinds of errors on hostile or broken input.
+        raise UploadError(UNREADABLE) from error
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+    out = io.BytesIO()
+    clean.save(out, **SAVE_OPTIONS[fmt])
+    return out.getvalue(), clean.width, clean.height
+
+
+def _target_mode(im: Image.Image, fmt: str) -> str:
+    """RGB(A) for colour, L kept where the format has it; JPEG has no alpha, CMYK becomes RGB."""
+    grey = im.mode in ("L", "I")
+    if fmt == "jpeg":
+        return "L" if grey else "RGB"
+    if im.has_transparency_data:
+        return "RGBA"
+    return "L" if grey and fmt == "png" else "RGB"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, fsync it, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def path_of(name: str) -> Path:
+    """The absolute path of a stored file. Only names this module makes are accepted, so a
+    name from a URL or the database cannot reach outside the upload folder."""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise FileNotFoundError(name)
+    return Path(current_app.config["UPLOAD_DIR"]).resolve() / name[:2] / name
+
+
+def delete_later(name: str) -> None:
+    """Delete a stored file once the transaction has committed (never if it rolls back)."""
+    path_of(name)  # refuse a malformed name now, not after the commit
+    g.setdefault(DOOMED, []).append(name)
+
+
+def on_commit() -> None:
+    """After a commit: the written files are now referenced; perform the scheduled deletions.
+
+    The data is already committed, so a failed deletion is logged (``sweep_orphans`` retries),
+    never raised."""
+    g.pop(WRITTEN, None)
+    _remove(g.pop(DOOMED, []))
+
+
+def on_rollback() -> None:
+    """After a rollback: delete what this request or command wrote; keep what it meant to
+    delete."""
+    g.pop(DOOMED, None)
+    _remove(g.pop(WRITTEN, []))
+
+
+def _remove(names: list[str]) -> None:
+    for name in names:
+        try:
+            path_of(name).unlink(missing_ok=True)
+        except OSError:
+            current_app.logger.exception("could not delete upload %s", name)
+
+
+def send_image(name: str, download_name: str):
+    """Serve a stored image as a download that a browser will neither sniff nor render inline.
+
+    Access checks are the caller's job; this answers 404 for an unknown or missing name.
+    """
+    try:
+        path = path_of(name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    ext = name.rsplit(".", 1)[1]
+    fmt = FORMAT_OF_EXTENSION[ext]
+    # The download should open as what it is, whatever name the caller passes.
+    download_name = "".join(ch for ch in download_name if ch.isprintable()).strip() or "image"
+    if Path(download_name).suffix.lower() not in DOWNLOAD_SUFFIXES[fmt]:
+        download_name = f"{download_name}.{ext}"
+    response = send_file(
+        path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=download_name
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def sweep_orphans(referenced: set[str], older_than_seconds: int = 3600) -> list[str]:
+    """Delete stored files no row references, and leftover ``*.tmp`` files, once they are
+    older than ``older_than_seconds`` (younger ones may belong to a request still running).
+
+    Returns the names removed. Files this module did not make are left alone.
+    """
+    root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+    cutoff = time.time() - older_than_seconds
+    removed = []
+    for folder in sorted(root.glob("[0-9a-f][0-9a-f]")):
+        for path in sorted(folder.iterdir()):
+            orphan = bool(NAME_RE.fullmatch(path.name)) and path.name not in referenced
+            if not (orphan or path.name.endswith(".tmp")) or not path.is_file():
+                continue
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(path.name)
+            except FileNotFoundError:
+                continue  # removed meanwhile
+    return removed
