@@ -23,8 +23,11 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused in production)
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tekser.sqlite'}"
     )
@@ -107,7 +110,7 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         key = os.environ.get("SECRET_KEY", "")
-        if len(key) < 32 or key == Config.SECRET_KEY:
+        if len(key) < 32 or key == DEV_SECRET_KEY:
             raise RuntimeError(
                 "ProductionConfig needs SECRET_KEY in the environment: at least 32 random "
                 "characters, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
