@@ -82,17 +82,29 @@ class Config:
     UPLOAD_MAX_PIXELS = _int("UPLOAD_MAX_PIXELS", 50_000_000)  # decompression-bomb guard
     UPLOAD_MAX_SIDE = _int("UPLOAD_MAX_SIDE", 2560)  # longest side kept, for slow networks
 
+    # Certificates: the Ed25519 issuer key (``flask certificates keygen`` makes one).
+    CERT_SIGNING_KEY = os.environ.get("CERT_SIGNING_KEY")  # secretKeyMultibase
+    CERT_SIGNING_KEY_FILE = os.environ.get("CERT_SIGNING_KEY_FILE")  # or a PKCS#8 PEM file
+    CERT_KEY_ID = os.environ.get("CERT_KEY_ID", "key-1")
+    # Retired public keys stay published so old credentials verify: "key-0=z6Mk...,..."
+    CERT_RETIRED_PUBLIC_KEYS = os.environ.get("CERT_RETIRED_PUBLIC_KEYS", "")
+    # Development and tests may sign with a key generated into instance/; production never.
+    CERT_ALLOW_DEV_KEY = _bool("CERT_ALLOW_DEV_KEY", False)
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+
     # Trust X-Forwarded-* from this many proxies (0 when serving directly).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    CERT_ALLOW_DEV_KEY = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
 
 class TestConfig(Config):
     TESTING = True
+    CERT_ALLOW_DEV_KEY = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True

@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    _sqlite_transactions()
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -86,9 +87,35 @@ def _init_extensions(app: Flask) -> None:
     from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.auth import sessions as _sessions  # noqa: F401
+    from app.certificates import models as _certificates  # noqa: F401
     from app.cohorts import models as _cohorts  # noqa: F401
     from app.homework import models as _homework  # noqa: F401
     from app.learning import models as _learning  # noqa: F401
+
+
+def _sqlite_transactions() -> None:
+    """SQLite as a real transactional database: foreign keys enforced, and SAVEPOINTs that do
+    not commit the outer transaction (pysqlite's own transaction handling gets both wrong;
+    this is SQLAlchemy's documented recipe)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if getattr(_sqlite_transactions, "done", False):
+        return
+    _sqlite_transactions.done = True
+
+    @event.listens_for(Engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    @event.listens_for(Engine, "begin")
+    def on_begin(connection):
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -96,13 +123,24 @@ def _register_blueprints(app: Flask) -> None:
 
     # Each domain's routes module adds its views to the domain's blueprint; importing the
     # routes here (not from the package) keeps the domains' services free of import cycles.
-    for domain in ("pages", "auth", "learning", "cohorts", "homework", "review", "admin"):
+    domains = (
+        "pages",
+        "auth",
+        "learning",
+        "cohorts",
+        "homework",
+        "review",
+        "admin",
+        "certificates",
+    )
+    for domain in domains:
         importlib.import_module(f"app.{domain}.routes")
         app.register_blueprint(importlib.import_module(f"app.{domain}").bp)
 
 
 def _register_request_hooks(app: Flask) -> None:
     from app import mail, policy, storage
+    from app.audit import services as audit
     from app.extensions import db
 
     @app.before_request
@@ -125,6 +163,7 @@ def _register_request_hooks(app: Flask) -> None:
             db.session.rollback()
             storage.on_rollback()
             mail.discard_queued()
+            audit.write_denied()
         _security_headers(response)
         return response
 

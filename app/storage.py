@@ -20,13 +20,14 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app, g, send_file
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 # Magic bytes -> our format name. Decided from the content, never from the filename or the
 # client's content type.
@@ -36,6 +37,7 @@ PILLOW_FORMATS = {"png": ("PNG",), "jpeg": ("JPEG", "MPO"), "webp": ("WEBP",)}
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 MIMETYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 DOWNLOAD_SUFFIXES = {"png": {".png"}, "jpeg": {".jpg", ".jpeg"}, "webp": {".webp"}}
+_PILLOW_GLOBALS = threading.Lock()  # guards Pillow's module-level settings while decoding
 SAVE_OPTIONS = {
     "png": {"format": "PNG", "optimize": True},
     "jpeg": {"format": "JPEG", "quality": 85, "optimize": True, "progressive": True},
@@ -114,9 +116,22 @@ def _reencode(data: bytes, fmt: str) -> tuple[bytes, int, int]:
     config = current_app.config
     max_pixels = config.get("UPLOAD_MAX_PIXELS", 50_000_000)
     max_side = config.get("UPLOAD_MAX_SIDE", 2560)
-    # Pillow reads its bomb limit from a module global: set it from this app's config for this
-    # call, then put it back. The explicit size check below is what holds if threads interleave.
-    previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels
+    # Pillow reads its bomb limit and its "accept truncated files" switch from module globals
+    # (and WeasyPrint turns the latter on when imported): set both for this call under a lock,
+    # then put them back.
+    with _PILLOW_GLOBALS:
+        previous = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
+        Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = max_pixels, False
+        try:
+            clean = _decode(data, fmt, max_pixels, max_side)
+        finally:
+            Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    out = io.BytesIO()
+    clean.save(out, **SAVE_OPTIONS[fmt])
+    return out.getvalue(), clean.width, clean.height
+
+
+def _decode(data: bytes, fmt: str, max_pixels: int, max_side: int) -> Image.Image:
     try:
         # Only the plugin for the announced format may parse the bytes.
         with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[fmt][:1]) as im:
@@ -141,11 +156,7 @@ def _reencode(data: bytes, fmt: str) -> tuple[bytes, int, int]:
     except Exception as error:
         # Pillow's decoders raise many kinds of errors on hostile or broken input.
         raise UploadError(UNREADABLE) from error
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
-    out = io.BytesIO()
-    clean.save(out, **SAVE_OPTIONS[fmt])
-    return out.getvalue(), clean.width, clean.height
+    return clean
 
 
 def _target_mode(im: Image.Image, fmt: str) -> str:

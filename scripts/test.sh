@@ -7,6 +7,31 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test
 export FLASK_APP=app:create_app
 
+# Certificates: WeasyPrint needs Pango; the PDF checks use poppler-utils and zbar-tools.
+apt_install() {
+    echo "installing $* (Debian packages)..." >&2
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+    else
+        sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+    fi
+}
+missing=()
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v zbarimg >/dev/null || missing+=(zbar-tools)
+ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing+=(libpangoft2-1.0-0)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; those checks skip" >&2
+fi
+
+# The independent credential verifier (Digital Bazaar's libraries, pinned by package-lock.json).
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    echo "== npm ci (interop/verifier)"
+    npm ci --prefix interop/verifier --no-audit --no-fund --loglevel=error
+else
+    echo "warning: node/npm not found; the interop verifier tests will skip" >&2
+fi
+
 echo "== lint (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -37,21 +37,22 @@ def record(
 
 
 def record_denied(reason: str) -> None:
-    """Log a refused request in its own transaction, so the refusal's rollback keeps it."""
+    """Note a refused request; ``write_denied`` stores it after the refusal's rollback."""
     actor_id = current_user.id if current_user.is_authenticated else None
-    with db.engine.begin() as conn:
-        conn.execute(
-            db.insert(AuditEvent).values(
-                action="access.denied",
-                actor_id=actor_id,
-                ip=request.remote_addr,
-                request_id=g.get("request_id"),
-                details={
-                    "endpoint": request.endpoint,
-                    "method": request.method,
-                    "path": request.path[:200],
-                    "reason": reason[:200],
-                },
-                at=utcnow(),
-            )
-        )
+    g.setdefault("denied_events", []).append(AuditEvent(
+        action="access.denied",
+        actor_id=actor_id,
+        ip=request.remote_addr,
+        request_id=g.get("request_id"),
+        details={"endpoint": request.endpoint, "method": request.method,
+                 "path": request.path[:200], "reason": reason[:200]},
+        at=utcnow(),
+    ))
+
+
+def write_denied() -> None:
+    """After a request was refused and rolled back: commit its audit events on their own."""
+    events = g.pop("denied_events", [])
+    if events:
+        db.session.add_all(events)
+        db.session.commit()

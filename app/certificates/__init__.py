@@ -1,7 +1,7 @@
-"""Certificates: issuing, verification, signed credentials and status list."""
+"""Certificates: issuing, the printable PDF, public verification, the signed Open Badges 3.0
+credential and the revocation status list. The factory imports ``app.certificates.routes``
+to add the views to ``bp``."""
 
 from flask import Blueprint
 
-bp = Blueprint("certificates", __name__, template_folder="templates")
-
-from app.certificates import routes  # noqa: E402,F401
+bp = Blueprint("certificates", __name__)

@@ -202,5 +202,9 @@ def refresh_completion(user_id: int, module: Module) -> bool:
     if lesson_done(row) and row.quiz_passed_at is not None and accepted:
         row.completed_at = utcnow()
         db.session.flush()
+        # The last module completes the course: the certificate is issued in this transaction.
+        from app.certificates.services import issue_if_complete
+
+        issue_if_complete(user_id, module.course_id)
         return True
     return False

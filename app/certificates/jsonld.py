@@ -1,0 +1,122 @@
+"""JSON-LD for signing: bundled contexts only, RDFC-1.0 canonical N-Quads, and text hygiene.
+
+Three traps (docs/decisions, RECIPES.md) are handled here:
+
+- pyld defaults to URGNA2012; RDFC-1.0 is URDNA2015, so the algorithm is passed explicitly.
+- pyld escapes some control characters differently from RDFC-1.0 canonicalisers, so every
+  string is NFC-normalised and stripped of control characters *before* signing.
+- pyld silently drops terms its contexts do not define; ``assert_nothing_dropped`` compares
+  the values before and after expansion, so a typo can never sign less than it shows.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld
+
+CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
+
+
+class UnknownContext(ValueError):
+    """A document referred to a context that is not bundled; nothing is fetched."""
+
+
+class DroppedTerms(ValueError):
+    """Expansion lost values: some term is not defined by the document's contexts."""
+
+
+@cache
+def bundled() -> dict[str, Any]:
+    index = json.loads((CONTEXTS_DIR / "index.json").read_text("utf-8"))
+    return {
+        url: json.loads((CONTEXTS_DIR / name).read_text("utf-8")) for url, name in index.items()
+    }
+
+
+def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
+    """pyld's document loader: the bundled contexts, and nothing from the network."""
+    document = bundled().get(url)
+    if document is None:
+        raise UnknownContext(f"refusing to load a context that is not bundled: {url[:200]}")
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": copy.deepcopy(document),
+        "contentType": "application/ld+json",
+    }
+
+
+OPTIONS = {"documentLoader": document_loader}
+
+
+def clean_text(value: str) -> str:
+    """NFC, without control characters (a newline or tab in a name becomes a space)."""
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(" " if ch in "\t\n\r" else ch for ch in value)
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+
+
+def clean(data: Any) -> Any:
+    """``clean_text`` on every string of a JSON structure (keys are ours, left as they are)."""
+    if isinstance(data, str):
+        return clean_text(data)
+    if isinstance(data, list):
+        return [clean(item) for item in data]
+    if isinstance(data, dict):
+        return {key: clean(value) for key, value in data.items()}
+    return data
+
+
+def canonize(document: dict[str, Any]) -> str:
+    """RDFC-1.0 canonical N-Quads of ``document``, checked for dropped terms first."""
+    assert_nothing_dropped(document)
+    return jsonld.normalize(
+        document,
+        {"algorithm": "URDNA2015", "format": "application/n-quads", **OPTIONS},
+    )
+
+
+def _compact_values(node: Any) -> int:
+    if isinstance(node, list):
+        return sum(_compact_values(item) for item in node)
+    if isinstance(node, dict):
+        count = 0
+        for key, value in node.items():
+            if key == "@context":
+                continue
+            if key in ("type", "@type") and not isinstance(value, dict):
+                count += len(value) if isinstance(value, list) else 1
+            else:
+                count += _compact_values(value)
+        return count
+    return 0 if node is None else 1
+
+
+def _expanded_values(node: Any) -> int:
+    if isinstance(node, list):
+        return sum(_expanded_values(item) for item in node)
+    if isinstance(node, dict):
+        if "@value" in node:
+            return 1
+        count = 1 if "@id" in node else 0
+        count += len(node.get("@type", []))
+        for key, value in node.items():
+            if key not in ("@id", "@type"):
+                count += _expanded_values(value)
+        return count
+    return 0
+
+
+def assert_nothing_dropped(document: dict[str, Any]) -> None:
+    expanded = jsonld.expand(copy.deepcopy(document), OPTIONS)
+    before, after = _compact_values(document), _expanded_values(expanded)
+    if before != after:
+        raise DroppedTerms(
+            f"JSON-LD expansion kept {after} of {before} values: a term is undefined"
+        )
