@@ -20,6 +20,8 @@ missing=()
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v zbarimg >/dev/null || missing+=(zbar-tools)
 ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing+=(libpangoft2-1.0-0)
+# End-to-end journeys: Debian's Chromium, driven by Playwright (never `playwright install`).
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; those checks skip" >&2
 fi
@@ -30,6 +32,12 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
     npm ci --prefix interop/verifier --no-audit --no-fund --loglevel=error
 else
     echo "warning: node/npm not found; the interop verifier tests will skip" >&2
+fi
+
+# axe-core for the accessibility scans of the end-to-end journeys.
+if command -v npm >/dev/null; then
+    echo "== npm ci (tests/e2e)"
+    npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 fi
 
 echo "== lint (ruff)"

@@ -1,0 +1,207 @@
+"""End-to-end fixtures: the real app served by gunicorn on a free loopback port, against a fresh
+database, sending mail to the test SMTP sink; Debian's Chromium driven by Playwright at phone
+size. Elements are found as a person finds them: by role, label and visible text."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PHONE = {"width": 360, "height": 740}
+DEMO_PASSWORD = "tekser-demo-2026"
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - the test script installs it
+    sync_playwright = None
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = []
+    if sync_playwright is None:
+        missing.append("playwright")
+    if not Path(CHROMIUM).exists():
+        missing.append("chromium")
+    if not AXE.exists():
+        missing.append("axe-core (npm ci --prefix tests/e2e)")
+    if missing:
+        skip = pytest.mark.skip(reason="end-to-end tools missing: " + ", ".join(missing))
+        for item in items:
+            if "tests/e2e/" in str(item.fspath):
+                item.add_marker(skip)
+
+
+class LiveServer:
+    def __init__(self, url: str, env: dict[str, str], upload_dir: Path):
+        self.url = url
+        self.env = env
+        self.upload_dir = upload_dir
+
+    def flask(self, *args: str) -> str:
+        """Run a ``flask`` command against the live server's database."""
+        result = subprocess.run([sys.executable, "-m", "flask", *args], env=self.env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, smtp_sink):
+    tmp = tmp_path_factory.mktemp("live")
+    port = free_port()
+    env = {
+        **os.environ,
+        "FLASK_APP": "app:create_app",
+        "TEKSER_ENV": "production",
+        "SECRET_KEY": "e2e-" + "x" * 60,
+        "SESSION_COOKIE_SECURE": "false",
+        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'e2e.sqlite'}",
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "TEKSER_INSTANCE_DIR": str(tmp),
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_sink[1]),
+        "RATELIMIT_ENABLED": "false",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    database = _own_database(env["DATABASE_URL"])
+    env["DATABASE_URL"] = next(database)
+    server = LiveServer(f"http://127.0.0.1:{port}", env, tmp / "uploads")
+    server.flask("db", "upgrade")
+    server.flask("courses", "import", "courses/fact-checking")
+    log = (tmp / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-k", "gthread",
+         "-b", f"127.0.0.1:{port}", "app:create_app()"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(server.url + "/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError((tmp / "gunicorn.log").read_text()) from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+        next(database, None)
+
+
+def _own_database(url: str):
+    """On PostgreSQL, a database of the journeys' own (built by ``flask db upgrade``), dropped
+    afterwards; on SQLite the file is already private."""
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"tekser_e2e_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A new phone-sized browser context factory: ``phone(locale="kk", js=True)``."""
+    contexts = []
+
+    def make(locale: str = "en", js: bool = True):
+        context = browser.new_context(viewport=PHONE, locale=locale, java_script_enabled=js,
+                                      bypass_csp=True, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def check_accessibility(page) -> None:
+    """axe-core, WCAG 2.0/2.1 A and AA: no violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    problems = [
+        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert problems == [], f"{page.url}: {problems}"
+
+
+def link_in_mail(mailbox, address: str, pattern: str) -> str:
+    message = mailbox.last_to(address)
+    return next(u for u in mailbox.links(message) if re.search(pattern, u))
+
+
+def tr(msgid: str, lang: str) -> str:
+    """The interface text a person sees for ``msgid`` in ``lang`` (from the compiled catalogs)."""
+    if lang == "en":
+        return msgid
+    from babel.support import Translations
+
+    translations = Translations.load(str(ROOT / "app" / "translations"), [lang])
+    return translations.gettext(msgid)
+
+
+def quiz_answers(module_folder: str) -> dict[str, list[str]]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "courses" / "fact-checking" / module_folder / "quiz.yaml")
+                          .read_text(encoding="utf-8"))
+    return {q["id"]: q for q in data["questions"]}
+
+
+def page_weight(page, url: str) -> int:
+    """Bytes transferred for ``url`` and everything it loads, from the browser's network log."""
+    sizes: list[int] = []
+
+    def on_finished(request):
+        response = request.response()
+        if response is None:
+            return
+        measured = request.sizes()
+        sizes.append(measured["responseBodySize"] + measured["responseHeadersSize"])
+
+    page.on("requestfinished", on_finished)
+    page.goto(url, wait_until="networkidle")
+    page.remove_listener("requestfinished", on_finished)
+    return sum(sizes)
