@@ -144,6 +144,7 @@ def init(lang: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.admin.cli import seed
     from app.certificates.cli import certificates
     from app.cohorts.cli import cohorts
     from app.demo import demo
@@ -156,6 +157,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(review)
     app.cli.add_command(homework)
     app.cli.add_command(certificates)
+    app.cli.add_command(seed)
     app.cli.add_command(users)
     app.cli.add_command(translate)
     app.cli.add_command(demo)

@@ -39,15 +39,21 @@ def record(
 def record_denied(reason: str) -> None:
     """Note a refused request; ``write_denied`` stores it after the refusal's rollback."""
     actor_id = current_user.id if current_user.is_authenticated else None
-    g.setdefault("denied_events", []).append(AuditEvent(
-        action="access.denied",
-        actor_id=actor_id,
-        ip=request.remote_addr,
-        request_id=g.get("request_id"),
-        details={"endpoint": request.endpoint, "method": request.method,
-                 "path": request.path[:200], "reason": reason[:200]},
-        at=utcnow(),
-    ))
+    g.setdefault("denied_events", []).append(
+        AuditEvent(
+            action="access.denied",
+            actor_id=actor_id,
+            ip=request.remote_addr,
+            request_id=g.get("request_id"),
+            details={
+                "endpoint": request.endpoint,
+                "method": request.method,
+                "path": request.path[:200],
+                "reason": reason[:200],
+            },
+            at=utcnow(),
+        )
+    )
 
 
 def write_denied() -> None:

@@ -48,3 +48,98 @@ def create(course_slug: str, name: str, starts, ends, locale: str, open_all: boo
         f"cohort {cohort.id} {cohort.name!r}: invite link "
         f"{current_app.config['BASE_URL']}/join/{cohort.invite_code}"
     )
+
+
+@cohorts.command("enrol")
+@click.argument("cohort_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Import without asking after the preview.")
+@click.option("--no-invite", is_flag=True, help="Do not email the invitations now.")
+def enrol_command(cohort_id: int, file: str, yes: bool, no_invite: bool) -> None:
+    """Enrol the students listed in FILE (CSV: name, email, language) into COHORT_ID.
+
+    The file is checked first and every row's outcome shown; nothing is written until you
+    confirm. New accounts get an invitation email in their language."""
+    import os
+
+    from app.admin import enrolment, labels
+    from app.cli import commit
+    from app.cohorts.models import Cohort
+
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise click.ClickException(f"no cohort {cohort_id}")
+    if cohort.archived_at is not None:
+        raise click.ClickException("the cohort is archived")
+    with open(file, "rb") as stream:
+        size = os.path.getsize(file) or 1
+        with click.progressbar(length=size, label="checking") as bar:
+
+            def advance(_rows: int) -> None:
+                bar.update(stream.tell() - bar.pos)
+
+            try:
+                preview = enrolment.preview_import(
+                    cohort, stream, os.path.basename(file), actor=None, progress=advance
+                )
+            except enrolment.FileProblem as exc:
+                raise click.ClickException(labels.file_problem(exc.code, exc.details)) from exc
+            bar.update(size - bar.pos)
+    counts = preview.counts
+    click.echo(
+        f"{counts['total']} rows: {counts['new']} new accounts, {counts['existing']} existing "
+        f"accounts, {counts['enrolled']} already enrolled, {counts['error']} errors"
+    )
+    errors = [r for r in preview.rows if r[enrolment.OUTCOME] == enrolment.Outcome.ERROR]
+    for row in errors[:50]:
+        reason = labels.reason(row[enrolment.REASON], row[enrolment.DETAIL])
+        click.echo(f"  line {row[enrolment.LINE]}: {row[enrolment.EMAIL]!r}: {reason}")
+    if len(errors) > 50:
+        click.echo(f"  ... and {len(errors) - 50} more")
+    if not (counts["new"] or counts["existing"]):
+        db.session.rollback()
+        click.echo("nothing to import")
+        return
+    if not yes and not click.confirm("Import the rows without errors?"):
+        db.session.rollback()
+        click.echo("nothing changed")
+        return
+    try:
+        enrolment.confirm_import(preview, cohort, actor=None, invite_limit=0)
+    except enrolment.ImportConflict as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    commit()
+    click.echo(f"enrolled {counts['new'] + counts['existing']} students")
+    if not no_invite:
+        _send_invitations(preview.id)
+
+
+def _send_invitations(import_id: int) -> None:
+    from app.admin import enrolment
+    from app.cli import commit
+    from app.cohorts.models import Cohort, EnrolmentImport
+
+    preview = db.session.get(EnrolmentImport, import_id)
+    cohort = db.session.get(Cohort, preview.cohort_id)
+    with click.progressbar(length=len(preview.pending_invites), label="inviting") as bar:
+        while preview.pending_invites:
+            bar.update(enrolment.send_invitations(preview, cohort, limit=200))
+            commit()
+
+
+@cohorts.command("send-invitations")
+def send_invitations_command() -> None:
+    """Send every invitation still waiting from confirmed enrolment files."""
+    from app.cohorts.models import EnrolmentImport
+
+    waiting = db.session.scalars(
+        db.select(EnrolmentImport.id)
+        .where(EnrolmentImport.status == "confirmed")
+        .order_by(EnrolmentImport.id)
+    ).all()
+    for import_id in waiting:
+        preview = db.session.get(EnrolmentImport, import_id)
+        if preview.pending_invites:
+            _send_invitations(import_id)
+    click.echo("done")

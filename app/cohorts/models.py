@@ -1,8 +1,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -58,3 +68,36 @@ class CohortReviewer(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class EnrolmentImport(db.Model):
+    """An uploaded enrolment CSV: parsed and checked at upload, applied only when confirmed.
+
+    The preview lives here (not in the cookie session), so any app server can confirm it; the
+    conditional update of ``status`` makes confirming idempotent. ``rows`` holds one
+    ``[line, name, email, locale, outcome, reason, detail]`` list per data row.
+    """
+
+    __tablename__ = "enrolment_import"
+    __table_args__ = (
+        CheckConstraint("status IN ('previewed', 'confirmed')", name="status_known"),
+        CheckConstraint(
+            "status = 'previewed' OR confirmed_at IS NOT NULL", name="confirmed_has_time"
+        ),
+        CheckConstraint("invites_sent >= 0", name="invites_sent_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="previewed")
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    rows: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # New accounts still to be sent their invitation (sent in batches after the commit).
+    pending_invites: Mapped[list[int]] = mapped_column(JSON, default=list)
+    invites_sent: Mapped[int] = mapped_column(Integer, default=0)

@@ -121,3 +121,100 @@ def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
     db.session.flush()
     record("cohort.reviewer_assigned", target=cohort, reviewer_id=user.id)
     return assignment
+
+
+# --- administration (the admin console and ``flask cohorts``) ------------------------------
+
+
+class CohortArchived(EnrolmentError):
+    """The cohort is archived: read-only, kept for reports."""
+
+
+def _writable(cohort: Cohort) -> None:
+    if cohort.archived_at is not None:
+        raise CohortArchived(_l("This group is archived and can no longer be changed."))
+
+
+def update_cohort(
+    cohort: Cohort,
+    *,
+    name: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    default_locale: str,
+    sequential: bool,
+) -> Cohort:
+    """Change a cohort's settings; the audit log keeps what changed."""
+    _writable(cohort)
+    new = {
+        "name": name.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "default_locale": default_locale,
+        "sequential": sequential,
+    }
+    changed = {
+        key: [_plain(getattr(cohort, key)), _plain(value)]
+        for key, value in new.items()
+        if getattr(cohort, key) != value
+    }
+    for key, value in new.items():
+        setattr(cohort, key, value)
+    db.session.flush()
+    if changed:
+        record("cohort.updated", target=cohort, changed=changed)
+    return cohort
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def regenerate_invite(cohort: Cohort) -> str:
+    """A new invite code; the old link stops working at once."""
+    _writable(cohort)
+    cohort.invite_code = new_invite_code()
+    db.session.flush()
+    record("cohort.invite_regenerated", target=cohort)
+    return cohort.invite_code
+
+
+def set_invite_open(cohort: Cohort, is_open: bool) -> None:
+    _writable(cohort)
+    if cohort.invite_open != is_open:
+        cohort.invite_open = is_open
+        db.session.flush()
+        record("cohort.invite_opened" if is_open else "cohort.invite_closed", target=cohort)
+
+
+def archive_cohort(cohort: Cohort) -> None:
+    """Make a finished cohort read-only: no enrolment, no edits; it stays in the reports."""
+    _writable(cohort)
+    cohort.archived_at = utcnow()
+    cohort.invite_open = False
+    db.session.flush()
+    record("cohort.archived", target=cohort)
+
+
+def remove_reviewer(cohort: Cohort, user_id: int) -> bool:
+    """End an assignment; the policy reads assignments per request, so it takes effect on the
+    reviewer's next request. True if there was one."""
+    _writable(cohort)
+    result = db.session.execute(
+        db.delete(CohortReviewer).where(
+            CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user_id
+        )
+    )
+    if result.rowcount:
+        record("cohort.reviewer_removed", target=cohort, reviewer_id=user_id)
+    return bool(result.rowcount)
+
+
+def reviewer_ids(cohort_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            db.select(CohortReviewer.user_id)
+            .where(CohortReviewer.cohort_id == cohort_id)
+            .order_by(CohortReviewer.id)
+        )
+    )

@@ -47,6 +47,22 @@ def _url(form, field):
             raise ValidationError(str(exc)) from exc
 
 
+def _file_names(form, field):
+    """Browsers send a bare file name; one with a path in it comes from a crafted request. The
+    name is never used to store the file, but such a request is refused, not quietly trimmed."""
+    for upload in field.data or []:
+        name = getattr(upload, "filename", None) or ""
+        if (
+            "/" in name
+            or "\\" in name
+            or name in (".", "..")
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+        ):
+            raise ValidationError(
+                _l("The file name is not allowed. Rename the file and try again.")
+            )
+
+
 class EvidenceForm(Form):
     url = URLField(
         _l("Link"), validators=[Optional(), Length(max=URL_MAX, message=_too_long), _url]
@@ -95,7 +111,9 @@ class FactCheckForm(FlaskForm):
         validators=[Length(max=REASONING_MAX, message=_too_long), NoControlCharacters()],
     )
     screenshots = MultipleFileField(
-        _l("Add screenshots"), description=_l("PNG, JPEG or WebP, up to 5 in all.")
+        _l("Add screenshots"),
+        description=_l("PNG, JPEG or WebP, up to 5 in all."),
+        validators=[_file_names],
     )
     remove = SelectMultipleField(_l("Remove"), choices=[], coerce=int, validate_choice=False)
     save = SubmitField(_l("Save draft"))

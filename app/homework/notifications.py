@@ -32,8 +32,11 @@ def recent(user_id: int, limit: int = 30):
 
 
 def mark_read(user_id: int) -> None:
+    """Mark every notice read in the database only: the notices already loaded for this page
+    keep showing which ones are new."""
     db.session.execute(
         db.update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
     )

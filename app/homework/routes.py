@@ -35,6 +35,14 @@ def _data(form: FactCheckForm) -> services.FactCheck:
     )
 
 
+def _version(raw: str | None) -> int:
+    """The version the form was loaded with; 0 for a form loaded before any draft existed (so
+    a second click on its "Save" is a conflict, not a second copy of its screenshots) and for
+    anything that is not a number."""
+    raw = raw or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+
+
 def _prefill(form: FactCheckForm, submission: Submission) -> None:
     form.version.data = submission.version
     form.claim.data = submission.claim
@@ -67,11 +75,14 @@ def homework(course_slug: str, module_slug: str):
     status = 200
     if form.is_submitted():
         if not editable:
-            errors.append(_("This homework has been submitted and can no longer be changed."))
+            if current.status == Status.RETURNED:
+                errors.append(_("This attempt was returned. Start a revision to change it."))
+            else:
+                errors.append(_("This homework has been submitted and can no longer be changed."))
             status = 422
         elif form.validate():
             try:
-                version = int(form.version.data) if form.version.data else None
+                version = _version(form.version.data)
                 saved = services.save_draft(
                     current_user,
                     ctx.module,

@@ -68,22 +68,25 @@ def homework_states(user_id: int, module_ids: Iterable[int]) -> dict[int, Homewo
     if not module_ids:
         return states
     rows = db.session.execute(
-        db.select(
-            Submission.module_id,
-            Submission.status,
-            Submission.claim_expires_at,
-            Submission.attempt_no,
-        )
+        db.select(Submission.module_id, Submission.status, Submission.claim_expires_at)
         .where(Submission.user_id == user_id, Submission.module_id.in_(module_ids))
         .order_by(Submission.module_id, Submission.attempt_no)
     ).all()
-    now = utcnow()
-    for module_id, status, expires, _attempt in rows:
-        if states[module_id] == HomeworkState.ACCEPTED:
+    states.update(states_from_attempts(rows))
+    return states
+
+
+def states_from_attempts(rows: Iterable[tuple], now=None) -> dict[int, HomeworkState]:
+    """(module_id, status, claim_expires_at) of one student's attempts, oldest first, to each
+    module's state: an accepted attempt wins; otherwise the latest attempt's visible status."""
+    now = now or utcnow()
+    states: dict[int, HomeworkState] = {}
+    for module_id, status, expires in rows:
+        if states.get(module_id) == HomeworkState.ACCEPTED:
             continue
         if status == Status.IN_REVIEW and (expires is None or expires <= now):
             status = Status.SUBMITTED
-        states[module_id] = HomeworkState(status.value)
+        states[module_id] = HomeworkState(Status(status).value)
     return states
 
 
@@ -196,9 +199,16 @@ def _apply(submission: Submission, data: FactCheck, language: str) -> None:
     submission.method = data.method
     submission.reasoning = data.reasoning
     submission.language = language
-    submission.evidence = [
-        Evidence(position=i, url=url, note=note) for i, (url, note) in enumerate(data.evidence, 1)
+    # Reuse the rows already there: replacing them would insert the new rows before the old
+    # ones are deleted, against the unique (submission, position).
+    rows = list(submission.evidence)[: len(data.evidence)]
+    for row, (url, note) in zip(rows, data.evidence, strict=False):
+        row.url, row.note = url, note
+    rows += [
+        Evidence(position=i, url=url, note=note)
+        for i, (url, note) in enumerate(data.evidence[len(rows) :], len(rows) + 1)
     ]
+    submission.evidence = rows
 
 
 def _update_screenshots(submission: Submission, new_images: Sequence, remove: set[int]) -> None:

@@ -111,7 +111,22 @@ def course_progress(user_id: int, course: Course, cohort: Cohort) -> CourseProgr
         )
     }
     homework = homework_states(user_id, [m.id for m in modules])
-    in_order = course.sequential and cohort.sequential
+    return CourseProgress(
+        course,
+        cohort,
+        module_statuses(modules, rows, homework, in_order=course.sequential and cohort.sequential),
+    )
+
+
+def module_statuses(
+    modules: list[Module],
+    rows: dict[int, ModuleProgress],
+    homework: dict[int, HomeworkState],
+    *,
+    in_order: bool,
+) -> list[ModuleStatus]:
+    """The rules themselves, on rows already loaded (so reports can apply them to many students
+    at once without a query per student)."""
     statuses: list[ModuleStatus] = []
     previous_complete = True
     for module in modules:
@@ -132,7 +147,7 @@ def course_progress(user_id: int, course: Course, cohort: Cohort) -> CourseProgr
             state = ModuleState.OPEN
         statuses.append(ModuleStatus(module, state, done_lesson, passed, hw))
         previous_complete = complete
-    return CourseProgress(course, cohort, statuses)
+    return statuses
 
 
 def _row(user_id: int, module: Module) -> ModuleProgress:

@@ -22,6 +22,12 @@ from app.review.forms import (
 WAITS = {"": None, "24": 24, "72": 72, "168": 168}
 
 
+def _is_number(value: str) -> bool:
+    """ASCII digits, short enough for an integer column (``str.isdigit`` also says yes to "²",
+    which ``int`` refuses)."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def _filters() -> services.QueueFilter:
     """Filters from the query string; anything outside the allow-lists is refused."""
     args = request.args
@@ -33,7 +39,7 @@ def _filters() -> services.QueueFilter:
         state not in services.QUEUE_STATES
         or (language and language not in LANGS)
         or (wait not in WAITS)
-        or (module and not module.isdigit())
+        or (module and not _is_number(module))
     ):
         abort(400)
     return services.QueueFilter(
@@ -89,14 +95,19 @@ def _load(submission_id: int) -> Submission:
 @role_required(Role.REVIEWER)
 def submission(submission_id: int):
     sub = _load(submission_id)
-    if sub.status in ("submitted", "in_review"):
-        services.claim(current_user, sub)  # opening claims it, if nobody holds it
+    # Opening claims it, if nobody holds it. Reopening one's own claim changes nothing, so a
+    # grading form already open in another tab keeps its version.
+    if sub.status in ("submitted", "in_review") and not services.holds_claim(current_user, sub):
+        services.claim(current_user, sub)
     return _render(sub)
 
 
 def _render(sub: Submission, errors: list[str] | None = None, status: int = 200):
     module = db.session.get(Module, sub.module_id)
-    history = [a for a in homework.attempts(sub.user_id, sub.module_id) if a.id != sub.id]
+    # Only the attempts before this one: a later one may be a draft, which is the student's own.
+    history = [
+        a for a in homework.attempts(sub.user_id, sub.module_id) if a.attempt_no < sub.attempt_no
+    ]
     form = GradeForm(version=sub.version)
     return render_template(
         "review/submission.html",
@@ -130,7 +141,7 @@ def grade(submission_id: int):
     if extra:
         deny(f"unexpected fields in grading form: {sorted(extra)[:5]}")
     form = GradeForm()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    if not form.validate_on_submit() or not _is_number(form.version.data or ""):
         abort(400)
     try:
         decision = Decision(request.form.get("decision", ""))
@@ -140,7 +151,7 @@ def grade(submission_id: int):
     for criterion in module.criteria:
         raw = request.form.get(criterion_field(criterion.id), "")
         note = request.form.get(criterion_feedback_field(criterion.id), "").strip()
-        if not raw.lstrip("-").isdigit():
+        if not _is_number(raw.removeprefix("-")):
             errors.append(_("Choose a level for every criterion."))
             break
         scores[criterion.id] = (int(raw), note)

@@ -194,11 +194,10 @@ def grade(
     criteria = {c.id: c for c in module.criteria}
     if set(scores) != set(criteria):
         raise HomeworkError(_l("Choose a level for every criterion."))
-    for criterion_id, (points, note) in scores.items():
-        allowed = {level["points"] for level in criteria[criterion_id].levels}
-        if points not in allowed or len(note) > FEEDBACK_MAX:
+    for criterion_id, (points, _note) in scores.items():
+        if points not in {level["points"] for level in criteria[criterion_id].levels}:
             raise HomeworkError(_l("Choose a level for every criterion."))
-    if len(feedback) > FEEDBACK_MAX:
+    if len(feedback) > FEEDBACK_MAX or any(len(note) > FEEDBACK_MAX for _, note in scores.values()):
         raise HomeworkError(_l("Some text is too long."))
     now = utcnow()
     review = Review(
@@ -244,7 +243,9 @@ def _notify_student(submission: Submission, module: Module, decision: Decision) 
     student = db.session.get(User, submission.user_id)
     kind = "homework_accepted" if decision == Decision.ACCEPT else "homework_returned"
     db.session.add(Notification(user_id=student.id, kind=kind, submission_id=submission.id))
-    locale = student.locale or "kk"
+    from app.cohorts.models import Cohort
+
+    locale = student.locale or db.session.get(Cohort, submission.cohort_id).default_locale
     mail.queue(
         student.email,
         kind,

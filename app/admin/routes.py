@@ -1,3 +1,0 @@
-"""Admin routes (being built)."""
-
-from app.admin import bp  # noqa: F401

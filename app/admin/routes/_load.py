@@ -1,0 +1,42 @@
+"""Loading what a route works on, with the access rules applied."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin.policy import can_view_progress
+from app.cohorts.models import Cohort
+from app.extensions import db
+from app.policy import deny
+
+
+def cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def viewable_cohort(cohort_id: int) -> Cohort:
+    """The cohort, if the current user may see its progress (else 403, logged)."""
+    cohort = cohort_or_404(cohort_id)
+    if not can_view_progress(current_user, cohort):
+        deny(f"cohort progress {cohort_id}")
+    return cohort
+
+
+def archived_redirect(cohort: Cohort):
+    """For a write on an archived cohort: say so and go back to the cohort (nothing changed)."""
+    flash(_("This group is archived and can no longer be changed."), "error")
+    return redirect(url_for("admin.cohort", cohort_id=cohort.id))
+
+
+def page_arg(value: str | None) -> int:
+    """``?page=``: a positive number, else 400."""
+    if not value:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= 100_000:
+        abort(400)
+    return int(value)

@@ -1,0 +1,230 @@
+"""The cohort dashboard's figures: a fixed handful of grouped queries, whatever the cohort size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, distinct, func, select
+
+from app.admin import queries
+from app.auth.models import User
+from app.cohorts.models import Cohort, Enrolment
+from app.db import utcnow
+from app.extensions import db
+from app.homework.models import Status, Submission
+from app.learning.models import Module, ModuleProgress, QuizAttempt
+
+BACKLOG_STATES = ("draft", "submitted", "in_review", "returned", "accepted")
+STALLED_LIST = 20
+
+
+@dataclass
+class ModuleFigures:
+    module: Module
+    completed: int
+    quiz_students: int  # students who tried the quiz at least once
+    quiz_passed: int  # ... and passed it
+    quiz_attempts: int
+
+    @property
+    def quiz_pass_rate(self) -> int | None:
+        return round(100 * self.quiz_passed / self.quiz_students) if self.quiz_students else None
+
+
+@dataclass
+class Dashboard:
+    cohort: Cohort
+    enrolled: int
+    ordered: bool
+    funnel: list[tuple[str, int, int]]  # (kind, n, students): ("enrolled"|"modules"|"cert")
+    modules: list[ModuleFigures]
+    backlog: dict[str, int]
+    feedback_count: int
+    feedback_median: float | None  # hours
+    feedback_p90: float | None
+    stalled_days: int
+    stalled_count: int
+    stalled: list[tuple[int, str, datetime]] = field(default_factory=list)
+    certificates: int | None = None
+    revoked: int = 0
+
+    def percent(self, n: int) -> int:
+        return round(100 * n / self.enrolled) if self.enrolled else 0
+
+
+def dashboard(cohort: Cohort, *, stalled_days: int = 7) -> Dashboard:
+    now = utcnow()
+    modules = queries.modules_of(cohort)
+    ids = [m.id for m in modules]
+    enrolled = db.session.scalar(
+        select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id)
+    )
+    done = queries.completed_counts(cohort, ids)
+    histogram = dict(
+        db.session.execute(select(done.c.completed, func.count()).group_by(done.c.completed)).all()
+    )
+    per_module = _per_module(cohort, ids)
+    quiz = _quiz(cohort, ids)
+    certificates, revoked = _certificates(cohort)
+    funnel = [("enrolled", 0, enrolled or 0)]
+    for n in range(1, len(modules) + 1):
+        funnel.append(("modules", n, sum(c for k, c in histogram.items() if k >= n)))
+    if certificates is not None:
+        funnel.append(("cert", 0, certificates - revoked))
+    median, p90, count = _feedback_times(cohort)
+    stalled_count, stalled = _stalled(cohort, ids, len(modules), now - timedelta(days=stalled_days))
+    return Dashboard(
+        cohort=cohort,
+        enrolled=enrolled or 0,
+        ordered=queries.in_order(cohort),
+        funnel=funnel,
+        modules=[
+            ModuleFigures(m, per_module.get(m.id, 0), *quiz.get(m.id, (0, 0, 0))) for m in modules
+        ],
+        backlog=_backlog(cohort, now),
+        feedback_count=count,
+        feedback_median=median,
+        feedback_p90=p90,
+        stalled_days=stalled_days,
+        stalled_count=stalled_count,
+        stalled=stalled,
+        certificates=certificates,
+        revoked=revoked,
+    )
+
+
+def _per_module(cohort: Cohort, ids: list[int]) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(ModuleProgress.module_id, func.count())
+            .join(
+                Enrolment,
+                (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.cohort_id == cohort.id),
+            )
+            .where(ModuleProgress.module_id.in_(ids), ModuleProgress.completed_at.is_not(None))
+            .group_by(ModuleProgress.module_id)
+        ).all()
+    )
+
+
+def _quiz(cohort: Cohort, ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    passed_user = case((QuizAttempt.passed.is_(True), QuizAttempt.user_id))
+    rows = db.session.execute(
+        select(
+            QuizAttempt.module_id,
+            func.count(distinct(QuizAttempt.user_id)),
+            func.count(distinct(passed_user)),
+            func.count(),
+        )
+        .join(
+            Enrolment,
+            (Enrolment.user_id == QuizAttempt.user_id) & (Enrolment.cohort_id == cohort.id),
+        )
+        .where(QuizAttempt.module_id.in_(ids))
+        .group_by(QuizAttempt.module_id)
+    ).all()
+    return {
+        module_id: (students, passed, attempts) for module_id, students, passed, attempts in rows
+    }
+
+
+def _backlog(cohort: Cohort, now: datetime) -> dict[str, int]:
+    """Each (student, module)'s latest attempt, counted by state."""
+    latest = queries.latest_attempts(cohort)
+    state = queries.waiting_expr(now)
+    rows = db.session.execute(
+        select(state, func.count())
+        .select_from(Submission)
+        .join(
+            latest,
+            and_(
+                latest.c.user_id == Submission.user_id,
+                latest.c.module_id == Submission.module_id,
+                latest.c.attempt_no == Submission.attempt_no,
+            ),
+        )
+        .where(Submission.cohort_id == cohort.id)
+        .group_by(state)
+    ).all()
+    counts = dict.fromkeys(BACKLOG_STATES, 0)
+    for value, count in rows:
+        counts[Status(value).value] = count
+    return counts
+
+
+def _feedback_times(cohort: Cohort) -> tuple[float | None, float | None, int]:
+    """Median and 90th percentile of hours from hand-in to feedback, over reviewed attempts.
+
+    PostgreSQL computes the percentiles itself; elsewhere only the one column of durations
+    is fetched and interpolated the same way (``percentile_cont``)."""
+    reviewed = and_(
+        Submission.cohort_id == cohort.id,
+        Submission.reviewed_at.is_not(None),
+        Submission.submitted_at.is_not(None),
+    )
+    if db.engine.dialect.name == "postgresql":
+        seconds = func.extract("epoch", Submission.reviewed_at - Submission.submitted_at)
+        median, p90, count = db.session.execute(
+            select(
+                func.percentile_cont(0.5).within_group(seconds),
+                func.percentile_cont(0.9).within_group(seconds),
+                func.count(),
+            ).where(reviewed)
+        ).one()
+        return _hours(median), _hours(p90), count
+    seconds = (
+        func.julianday(Submission.reviewed_at) - func.julianday(Submission.submitted_at)
+    ) * 86400
+    values = sorted(v for v in db.session.scalars(select(seconds).where(reviewed)) if v is not None)
+    return (
+        _percentile(values, 0.5),
+        _percentile(values, 0.9),
+        len(values),
+    )
+
+
+def _hours(seconds) -> float | None:
+    return None if seconds is None else float(seconds) / 3600
+
+
+def _percentile(values: list[float], fraction: float) -> float | None:
+    """``percentile_cont``: linear interpolation between the closest ranks, in hours."""
+    if not values:
+        return None
+    position = fraction * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    value = values[low] + (values[high] - values[low]) * (position - low)
+    return value / 3600
+
+
+def _stalled(cohort: Cohort, ids: list[int], total: int, cutoff: datetime):
+    """Students who have not finished and have done nothing since ``cutoff``: the count and the
+    longest-idle few."""
+    last = queries.last_activity(cohort, ids)
+    done = queries.completed_counts(cohort, ids)
+    condition = and_(last.c.last_at < cutoff, func.coalesce(done.c.completed, 0) < max(total, 1))
+    base = select(last.c.user_id).outerjoin(done, done.c.user_id == last.c.user_id).where(condition)
+    count = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = db.session.execute(
+        select(User.id, User.name, last.c.last_at)
+        .join(last, last.c.user_id == User.id)
+        .outerjoin(done, done.c.user_id == User.id)
+        .where(condition)
+        .order_by(last.c.last_at, User.id)
+        .limit(STALLED_LIST)
+    ).all()
+    return count or 0, [tuple(r) for r in rows]
+
+
+def _certificates(cohort: Cohort) -> tuple[int | None, int]:
+    Certificate = queries.certificate_model()
+    if Certificate is None:
+        return None, 0
+    issued, revoked = db.session.execute(
+        select(func.count(), func.count(Certificate.revoked_at)).where(
+            Certificate.cohort_id == cohort.id
+        )
+    ).one()
+    return issued or 0, revoked or 0

@@ -1,0 +1,217 @@
+"""Access matrix for every admin route: anonymous, a student, the reviewer of the cohort, the
+reviewer of another cohort, an admin. Only admins manage; reviewers see the progress of their
+own cohorts, read-only."""
+
+from datetime import date
+
+import pytest
+
+from app.db import utcnow
+from app.extensions import db
+from tests.admin.conftest import upload
+from tests.conftest import post_form
+
+A = "/admin/cohorts/{a}"
+# endpoint: (method, url, form data, expected for anonymous, student, reviewer,
+#            other_reviewer, admin)
+MATRIX = {
+    "admin.index": ("GET", "/admin/", None, 302, 403, 403, 403, 200),
+    "admin.my_cohorts": ("GET", "/admin/progress", None, 302, 403, 200, 200, 200),
+    "admin.new_cohort": ("GET", "/admin/cohorts/new", None, 302, 403, 403, 403, 200),
+    "admin.cohort": ("GET", A, None, 302, 403, 403, 403, 200),
+    "admin.edit_cohort": ("GET", A + "/edit", None, 302, 403, 403, 403, 200),
+    "admin.invite": ("POST", A + "/invite", {"action": "close"}, 302, 403, 403, 403, 302),
+    "admin.archive_cohort": ("POST", A + "/archive", {"confirm": "y"}, 302, 403, 403, 403, 302),
+    "admin.assign_reviewer": (
+        "POST",
+        A + "/reviewers",
+        {"email": "rev-b@example.com"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.remove_reviewer": (
+        "POST",
+        A + "/reviewers/{reviewer}/remove",
+        {},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.upload_enrolment": ("GET", A + "/enrol", None, 302, 403, 403, 403, 200),
+    "admin.enrolment_preview": ("GET", A + "/enrol/{token}", None, 302, 403, 403, 403, 200),
+    "admin.confirm_enrolment": ("POST", A + "/enrol/{token}/confirm", {}, 302, 403, 403, 403, 302),
+    "admin.send_invitations": (
+        "POST",
+        A + "/enrol/{token}/invitations",
+        {},
+        302,
+        403,
+        403,
+        403,
+        400,
+    ),
+    "admin.enrolment_report": (
+        "GET",
+        A + "/enrol/{token}/report.csv",
+        None,
+        302,
+        403,
+        403,
+        403,
+        200,
+    ),
+    "admin.dashboard": ("GET", A + "/dashboard", None, 302, 403, 200, 403, 200),
+    "admin.students_table": ("GET", A + "/students", None, 302, 403, 200, 403, 200),
+    "admin.export_students": ("GET", A + "/export/students.csv", None, 302, 403, 403, 403, 200),
+    "admin.export_grades": ("GET", A + "/export/grades.csv", None, 302, 403, 403, 403, 200),
+    "admin.export_progress": ("GET", A + "/export/progress.json", None, 302, 403, 403, 403, 200),
+    "admin.certificates": ("GET", A + "/certificates", None, 302, 403, 403, 403, 200),
+    "admin.revoke_certificate": (
+        "POST",
+        "/admin/certificates/{cert}/revoke",
+        {"reason": "other"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.users": ("GET", "/admin/users", None, 302, 403, 403, 403, 200),
+    "admin.user": ("GET", "/admin/users/{student}", None, 302, 403, 403, 403, 200),
+    "admin.user_roles": (
+        "POST",
+        "/admin/users/{student}/roles",
+        {"roles": "student"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.deactivate_user": (
+        "POST",
+        "/admin/users/{student}/deactivate",
+        {},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.reactivate_user": (
+        "POST",
+        "/admin/users/{student}/reactivate",
+        {},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.audit": ("GET", "/admin/audit", None, 302, 403, 403, 403, 200),
+}
+ENDPOINTS = set(MATRIX)
+WHO = ["anonymous", "student", "reviewer", "other_reviewer", "admin"]
+
+
+def make_certificate(app, user, cohort_id: int, course_id: int) -> int:
+    from app.certificates.models import Certificate
+
+    with app.app_context():
+        cert = Certificate(
+            code=f"TEST-{user.id}",
+            user_id=user.id,
+            course_id=course_id,
+            cohort_id=cohort_id,
+            holder_name=user.name,
+            lang="en",
+            completed_on=date.today(),
+            issued_at=utcnow(),
+            status_index=1000 + user.id,
+            credential={},
+        )
+        db.session.add(cert)
+        db.session.commit()
+        return cert.id
+
+
+@pytest.fixture
+def ids(app, login, world):
+    """The ids the URLs need: an uploaded (unconfirmed) file, a certificate."""
+    admin = login(app.test_client(), world.admin)
+    response = upload(admin, world.cohort_id, "name,email\nNew Person,new@example.com\n")
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    return {
+        "a": world.cohort_id,
+        "token": token,
+        "student": world.student.id,
+        "reviewer": world.reviewer.id,
+        "cert": make_certificate(app, world.student, world.cohort_id, world.course_id),
+    }
+
+
+def test_the_matrix_covers_every_admin_route(app):
+    routes = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.")}
+    assert routes == ENDPOINTS
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_access_matrix(app, login, world, ids, endpoint):
+    """Each person with a browser of their own; the admin (whose POST may change things)
+    goes last."""
+    method, url, data, *expected = MATRIX[endpoint]
+    url = url.format(**ids)
+    got = []
+    for who in WHO:
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        if who != "anonymous":
+            login(client, getattr(world, who))
+        response = client.get(url) if method == "GET" else post_form(client, url, data)
+        got.append(response.status_code)
+        if who == "anonymous":
+            assert "/login?next=" in response.headers["Location"]
+    assert got == expected, endpoint
+
+
+def test_refusals_are_audited(app, client, login, world):
+    from app.audit.models import AuditEvent
+
+    login(client, world.other_reviewer)
+    assert client.get(f"/admin/cohorts/{world.cohort_id}/dashboard").status_code == 403
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "access.denied"))
+        assert event.actor_id == world.other_reviewer.id
+
+
+def test_unknown_cohort_is_404(client, login, world):
+    login(client, world.admin)
+    assert client.get("/admin/cohorts/9999/dashboard").status_code == 404
+    assert client.get("/admin/cohorts/9999").status_code == 404
+
+
+def test_a_reviewer_removed_loses_access_on_the_next_request(app, client, login, world):
+    login(client, world.reviewer)
+    url = f"/admin/cohorts/{world.cohort_id}/students"
+    assert client.get(url).status_code == 200
+    with app.app_context():
+        from app.cohorts import services
+        from app.cohorts.models import Cohort
+
+        services.remove_reviewer(db.session.get(Cohort, world.cohort_id), world.reviewer.id)
+        db.session.commit()
+    assert client.get(url).status_code == 403
+
+
+def test_reviewers_do_not_see_emails_or_sort_by_them(client, login, world):
+    login(client, world.reviewer)
+    url = f"/admin/cohorts/{world.cohort_id}/students"
+    html = client.get(url).get_data(as_text=True)
+    assert "Student A" in html and "student-a@example.com" not in html
+    assert client.get(url + "?sort=email").status_code == 400
+    assert "student-a@example.com" not in client.get(url + "?q=student-a").get_data(as_text=True)

@@ -1,0 +1,226 @@
+"""The cohort dashboard: known numbers on a small cohort, and query counts that do not grow
+with the cohort."""
+
+import random
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.admin import stats, students
+from app.admin.seed import seed_cohort
+from app.cohorts.models import Cohort, Enrolment
+from app.db import utcnow
+from app.extensions import db
+from app.homework.models import Status
+from app.learning.models import Course, QuizAttempt
+from app.learning.progress import course_progress
+from tests.admin.conftest import complete_module, enrol_many, submission
+
+
+@pytest.fixture
+def dataset(app, world):
+    """Cohort A: Student A (a claim that expired), s0 all three modules, s1 module 1 and
+    homework 2 waiting, s2 homework 1 returned after a failed and a passed quiz, s3 idle for
+    ten days. Feedback took 2, 4, 6 (s0), 10 (s1) and 1 (s2) hours."""
+    s0, s1, s2, s3 = enrol_many(app, world.cohort_id, 4)
+    m1, m2, m3 = world.modules
+    a, rev = world.cohort_id, world.reviewer.id
+    now = utcnow()
+    with app.app_context():
+        for module, hours in ((m1, 2), (m2, 4), (m3, 6)):
+            complete_module(s0, module, a, rev, feedback_after=timedelta(hours=hours))
+        complete_module(s1, m1, a, rev, feedback_after=timedelta(hours=10))
+        db.session.add(
+            QuizAttempt(
+                user_id=s1,
+                module_id=m2,
+                token="s1m2",
+                answers={},
+                score=2,
+                total=2,
+                passed=True,
+                submitted_at=now,
+            )
+        )
+        submission(s1, m2, a, Status.SUBMITTED)
+        for n, passed in enumerate((False, True)):
+            db.session.add(
+                QuizAttempt(
+                    user_id=s2,
+                    module_id=m1,
+                    token=f"s2m1-{n}",
+                    answers={},
+                    score=2 if passed else 0,
+                    total=2,
+                    passed=passed,
+                    submitted_at=now,
+                )
+            )
+        submission(
+            s2,
+            m1,
+            a,
+            Status.RETURNED,
+            reviewer_id=rev,
+            reviewed_at=now - timedelta(days=1) + timedelta(hours=1),
+        )
+        submission(
+            world.student.id,
+            m1,
+            a,
+            Status.IN_REVIEW,
+            reviewer_id=rev,
+            at=now,
+            claim_expires_at=now - timedelta(minutes=1),
+        )
+        db.session.execute(
+            db.update(Enrolment)
+            .where(Enrolment.user_id == s3)
+            .values(enrolled_at=now - timedelta(days=10))
+        )
+        db.session.commit()
+    return {"s0": s0, "s1": s1, "s2": s2, "s3": s3}
+
+
+def figures(app, cohort_id, **kwargs):
+    with app.app_context():
+        return stats.dashboard(db.session.get(Cohort, cohort_id), **kwargs)
+
+
+def test_known_numbers(app, world, dataset):
+    from tests.admin.test_access import make_certificate
+
+    class Holder:
+        id, name = dataset["s0"], "Student s0"
+
+    make_certificate(app, Holder, world.cohort_id, world.course_id)
+    d = figures(app, world.cohort_id)
+    assert d.enrolled == 5
+    assert [(kind, n, count) for kind, n, count in d.funnel] == [
+        ("enrolled", 0, 5),
+        ("modules", 1, 2),
+        ("modules", 2, 1),
+        ("modules", 3, 1),
+        ("cert", 0, 1),
+    ]
+    assert [(m.completed, m.quiz_students, m.quiz_passed, m.quiz_attempts) for m in d.modules] == [
+        (2, 3, 3, 4),
+        (1, 2, 2, 2),
+        (1, 1, 1, 1),
+    ]
+    assert d.modules[0].quiz_pass_rate == 100
+    assert d.backlog == {"draft": 0, "submitted": 2, "in_review": 0, "returned": 1, "accepted": 4}
+    assert d.feedback_count == 5
+    assert d.feedback_median == pytest.approx(4.0, abs=0.01)
+    assert d.feedback_p90 == pytest.approx(8.4, abs=0.01)
+    assert d.stalled_count == 1 and [name for _id, name, _at in d.stalled] == ["Student s3"]
+    assert figures(app, world.cohort_id, stalled_days=1).stalled_count == 1
+    assert (d.certificates, d.revoked) == (1, 0)
+
+
+def test_the_page_shows_the_numbers_in_tables_and_charts(as_admin, world, dataset):
+    html = as_admin.get(f"/admin/cohorts/{world.cohort_id}/dashboard").get_data(as_text=True)
+    assert html.count("<svg") == 3 and "<script" not in html
+    assert re.search(r"Module 1 complete</th><td class=\"num\">2</td><td class=\"num\">40%", html)
+    assert "4.0 h" in html and "8.4 h" in html
+    assert "Student s3" in html
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "366", "7.5"])
+def test_bad_stalled_parameter_is_refused(as_admin, world, value):
+    url = f"/admin/cohorts/{world.cohort_id}/dashboard?stalled={value}"
+    assert as_admin.get(url).status_code == 400
+
+
+def test_the_table_agrees_with_the_progress_rules(app, world, dataset):
+    """The batch state computation and ``course_progress`` must never disagree."""
+    with app.app_context():
+        cohort = db.session.get(Cohort, world.cohort_id)
+        page = students.page(cohort, students.TableQuery())
+        assert len(page.rows) == 5
+        for row in page.rows:
+            expected = [
+                s.state for s in course_progress(row.user_id, cohort.course, cohort).modules
+            ]
+            assert row.states == expected, row.name
+
+
+def test_the_table_agrees_on_a_seeded_cohort(app, world):
+    with app.app_context():
+        course = db.session.get(Course, world.course_id)
+        cohort = seed_cohort(course, 60, rng=random.Random(7))
+        db.session.commit()
+        page = students.page(cohort, students.TableQuery())
+        for row in page.rows:
+            expected = [s.state for s in course_progress(row.user_id, course, cohort).modules]
+            assert row.states == expected, row.name
+
+
+def _seeded(app, world, sizes):
+    ids = []
+    with app.app_context():
+        course = db.session.get(Course, world.course_id)
+        for size in sizes:
+            ids.append(seed_cohort(course, size, rng=random.Random(size)).id)
+        db.session.commit()
+    return ids
+
+
+PAGES = [
+    "/dashboard",
+    "/dashboard?stalled=3",
+    "/students",
+    "/students?sort=last_activity&dir=desc&page=2",
+    "/students?q=a&sort=completed",
+    "/export/students.csv",
+    "/export/grades.csv",
+    "/export/progress.json",
+]
+
+
+def test_query_counts_do_not_grow_with_the_cohort(app, as_admin, world, count_queries):
+    small, large = _seeded(app, world, (5, 120))
+    for path in PAGES:
+        counted = []
+        for cohort_id in (small, large):
+            as_admin.get(f"/admin/cohorts/{cohort_id}{path}")  # warm up (login, caches)
+            with count_queries() as counter:
+                response = as_admin.get(f"/admin/cohorts/{cohort_id}{path}")
+                response.get_data()  # a streamed body runs its queries now
+            assert response.status_code == 200, path
+            counted.append(counter.count)
+        assert counted[0] == counted[1], (path, counted)
+        assert counted[1] <= 20, (path, counted)
+
+
+@pytest.mark.postgres_only
+def test_query_counts_at_ten_thousand_students(app, as_admin, world, count_queries):
+    (big,) = _seeded(app, world, (10_000,))
+    (small,) = _seeded(app, world, (5,))
+    for path in PAGES:
+        counts = []
+        for cohort_id in (small, big):
+            with count_queries() as counter:
+                response = as_admin.get(f"/admin/cohorts/{cohort_id}{path}")
+                body = response.get_data()
+            assert response.status_code == 200
+            counts.append(counter.count)
+        assert counts[0] == counts[1], (path, counts)
+    assert body.count(b'"id"') > 10_000  # the JSON export streamed every student
+
+
+def test_certificate_revoke_shows_in_the_dashboard(app, world, dataset):
+    from app.certificates.models import Certificate
+    from tests.admin.test_access import make_certificate
+
+    class Holder:
+        id, name = dataset["s0"], "Student s0"
+
+    cert_id = make_certificate(app, Holder, world.cohort_id, world.course_id)
+    with app.app_context():
+        db.session.get(Certificate, cert_id).revoked_at = utcnow()
+        db.session.get(Certificate, cert_id).revoked_reason = "other"
+        db.session.commit()
+    d = figures(app, world.cohort_id)
+    assert (d.certificates, d.revoked, d.funnel[-1][2]) == (1, 1, 0)
