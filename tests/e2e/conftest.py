@@ -20,8 +20,16 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PHONE = {"width": 360, "height": 740}
 DEMO_PASSWORD = "tekser-demo-2026"
 
@@ -54,8 +62,15 @@ class LiveServer:
 
     def flask(self, *args: str) -> str:
         """Run a ``flask`` command against the live server's database."""
-        result = subprocess.run([sys.executable, "-m", "flask", *args], env=self.env, cwd=ROOT,
-                                capture_output=True, text=True, timeout=300, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
@@ -87,9 +102,25 @@ def live_server(tmp_path_factory, smtp_sink):
     server.flask("courses", "import", "courses/fact-checking")
     log = (tmp / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-k", "gthread",
-         "-b", f"127.0.0.1:{port}", "app:create_app()"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+            "-k",
+            "gthread",
+            "-b",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -142,9 +173,15 @@ def phone(browser):
     contexts = []
 
     def make(locale: str = "en", js: bool = True):
-        context = browser.new_context(viewport=PHONE, locale=locale, java_script_enabled=js,
-                                      bypass_csp=True, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            viewport=PHONE,
+            locale=locale,
+            java_script_enabled=js,
+            bypass_csp=True,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -159,7 +196,8 @@ def check_accessibility(page) -> None:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
     problems = [
         f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
@@ -185,8 +223,11 @@ def tr(msgid: str, lang: str) -> str:
 def quiz_answers(module_folder: str) -> dict[str, list[str]]:
     import yaml
 
-    data = yaml.safe_load((ROOT / "courses" / "fact-checking" / module_folder / "quiz.yaml")
-                          .read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (ROOT / "courses" / "fact-checking" / module_folder / "quiz.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
     return {q["id"]: q for q in data["questions"]}
 
 

@@ -19,8 +19,14 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
-MODULES = ["01-disinformation", "02-sources", "03-images", "04-video-deepfakes",
-           "05-geolocation", "06-writing-fact-check"]
+MODULES = [
+    "01-disinformation",
+    "02-sources",
+    "03-images",
+    "04-video-deepfakes",
+    "05-geolocation",
+    "06-writing-fact-check",
+]
 
 
 def screenshot_file(tmp_path, name: str, color: str):
@@ -33,8 +39,7 @@ def answer_quiz(page, module_folder: str, lang: str, correct: bool) -> None:
     for question in quiz_answers(module_folder).values():
         wanted = set(question["correct"])
         options = question["options"]
-        chosen = wanted if correct else {next(o["id"] for o in options
-                                              if o["id"] not in wanted)}
+        chosen = wanted if correct else {next(o["id"] for o in options if o["id"] not in wanted)}
         for option in options:
             if option["id"] in chosen:
                 page.get_by_label(option["text"][lang], exact=True).check()
@@ -42,13 +47,15 @@ def answer_quiz(page, module_folder: str, lang: str, correct: bool) -> None:
 
 @pytest.fixture
 def cohort_invite(live_server):
-    output = live_server.flask("cohorts", "create", "--course", "fact-checking", "--name",
-                               "Алматы 2027", "--locale", "kk")
+    output = live_server.flask(
+        "cohorts", "create", "--course", "fact-checking", "--name", "Алматы 2027", "--locale", "kk"
+    )
     return re.search(r"(http://\S+/join/\S+)", output).group(1)
 
 
-def test_student_in_kazakh_registers_and_hands_in_homework(live_server, phone, mailbox,
-                                                            cohort_invite, tmp_path):
+def test_student_in_kazakh_registers_and_hands_in_homework(
+    live_server, phone, mailbox, cohort_invite, tmp_path
+):
     kk = "kk"
     page = phone(locale=kk)
     assert page_weight(page, live_server.url + "/") < 50_000
@@ -88,8 +95,9 @@ def test_student_in_kazakh_registers_and_hands_in_homework(live_server, phone, m
 
     page.get_by_role("link", name=tr("My course", kk)).first.click()
     page.get_by_role("link", name=tr("Do the homework", kk)).click()
-    page.get_by_label(tr("The claim", kk)).fill("Алматыда 1 желтоқсаннан бастап студенттерге "
-                                                  "тегін жол жүру тоқтатылады.")
+    page.get_by_label(tr("The claim", kk)).fill(
+        "Алматыда 1 желтоқсаннан бастап студенттерге тегін жол жүру тоқтатылады."
+    )
     page.get_by_label(tr("Where you saw it (link)", kk)).fill("https://t.me/example/1")
     page.get_by_label(tr("Platform", kk)).fill("Telegram")
     page.get_by_label(tr("False", kk), exact=True).check()
@@ -97,8 +105,9 @@ def test_student_in_kazakh_registers_and_hands_in_homework(live_server, phone, m
     page.get_by_label(tr("What it shows", kk)).first.fill("Әкімдіктің ресми хабарламалары")
     page.get_by_label(tr("Method and tools", kk)).fill("Ресми сайттарды және жаңалықтарды іздедім.")
     page.get_by_label(tr("Reasoning", kk)).fill("Ресми дереккөздер мұны растамайды.")
-    page.get_by_label(tr("Add screenshots", kk)).set_input_files([
-        screenshot_file(tmp_path, "one.png", "red"), screenshot_file(tmp_path, "two.png", "blue")])
+    page.get_by_label(tr("Add screenshots", kk)).set_input_files(
+        [screenshot_file(tmp_path, "one.png", "red"), screenshot_file(tmp_path, "two.png", "blue")]
+    )
     check_accessibility(page)
     page.get_by_role("button", name=tr("Submit for review", kk)).click()
     page.get_by_text(tr("Submitted, waiting for review", kk)).first.wait_for()
