@@ -1,0 +1,43 @@
+"""``flask review digest``: each reviewer with waiting work gets one email about their own
+cohorts, in their language; reviewers with nothing waiting get none."""
+
+from datetime import timedelta
+
+from app.policy import Role
+from tests.homework.fixtures import assign, make_submission
+
+
+def test_digest_counts_only_the_reviewers_own_cohorts(app, world, make_user, mailbox):
+    make_submission(
+        app, world.owner, world.cohort_a, module_id=world.modules["m1"], waited=timedelta(hours=3)
+    )
+    make_submission(
+        app,
+        world.classmate,
+        world.cohort_a,
+        module_id=world.modules["m1"],
+        waited=timedelta(days=3),
+    )
+    idle = make_user(Role.REVIEWER, locale="en", email="idle@example.com")
+    assign(app, idle, world.cohort_b)  # cohort B has nothing waiting
+
+    result = app.test_cli_runner().invoke(args=["review", "digest"])
+    assert result.exit_code == 0, result.output
+    assert "digest sent to 1 reviewer(s)" in result.output
+    message = mailbox.last_to(world.reviewer.email)
+    assert "2 homework fact-checks are waiting" in message["Subject"]
+    body = mailbox.text(message)
+    assert "2 homework fact-checks are waiting for review in your groups." in body
+    assert "1 of them arrived in the last day." in body
+    assert "/review/" in body
+    assert mailbox.to("idle@example.com") == []
+    assert mailbox.to(world.other_reviewer.email) == []
+
+
+def test_digest_in_the_reviewers_language(app, world, make_user, mailbox):
+    make_submission(app, world.owner, world.cohort_a, module_id=world.modules["m1"])
+    russian = make_user(Role.REVIEWER, locale="ru", email="ru@example.com")
+    assign(app, russian, world.cohort_a)
+    app.test_cli_runner().invoke(args=["review", "digest"])
+    subject = mailbox.last_to("ru@example.com")["Subject"]
+    assert "Tekser" in subject and "waiting" not in subject
