@@ -31,3 +31,11 @@ translations:  ## extract new strings into the kk/ru catalogs (translate them, t
 
 clean:
 	rm -rf $(VENV) instance/tekser.sqlite
+
+.PHONY: bench bench-quick
+bench: install  ## benchmarks against a floor app, PostgreSQL at scale (bench/README.md; < 15 min)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-quick:  ## the same, one short round and a smaller scale seed (< 3 min; reuses .venv)
+	@test -x $(BIN)/gunicorn || $(MAKE) install
+	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)
