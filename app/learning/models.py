@@ -73,10 +73,21 @@ class Module(db.Model):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[Text] = mapped_column(JSON)
     summary: Mapped[Text] = mapped_column(JSON, default=dict)
-    lesson_html: Mapped[Text] = mapped_column(JSON, default=dict)
-    homework_html: Mapped[Text] = mapped_column(JSON, default=dict)
-    captions: Mapped[Text] = mapped_column(JSON, default=dict)  # WebVTT text per language
-    transcript: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    # The heavy content (about 200 KB a module) loads only when a page reads it: lists of
+    # modules (landing page, dashboards, queues) never pay for it.
+    lesson_html: Mapped[Text] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group="content"
+    )
+    homework_html: Mapped[Text] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group="content"
+    )
+    # WebVTT text per language
+    captions: Mapped[Text] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group="content"
+    )
+    transcript: Mapped[dict[str, list[str]]] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group="content"
+    )
     video_url: Mapped[str | None] = mapped_column(String(500))
     video_file: Mapped[str | None] = mapped_column(String(300))
     video_duration: Mapped[int | None]
