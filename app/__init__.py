@@ -47,11 +47,6 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         config_class.check()
     app.config.from_object(config_class)
     app.config.update(overrides)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        # Short OLTP queries: PostgreSQL's JIT costs more to compile than it saves here.
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"options": "-c jit=off"})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
@@ -99,9 +94,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _sqlite_transactions() -> None:
-    """SQLite as a real transactional database: foreign keys enforced, and SAVEPOINTs that do
-    not commit the outer transaction (pysqlite's own transaction handling gets both wrong;
-    this is SQLAlchemy's documented recipe)."""
+    """Per-connection settings. SQLite as a real transactional database: foreign keys enforced,
+    and SAVEPOINTs that do not commit the outer transaction (pysqlite's own transaction handling
+    gets both wrong; this is SQLAlchemy's documented recipe). PostgreSQL without JIT."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -111,6 +106,11 @@ def _sqlite_transactions() -> None:
 
     @event.listens_for(Engine, "connect")
     def on_connect(dbapi_connection, _record):
+        if type(dbapi_connection).__module__.startswith("psycopg"):
+            # Short OLTP queries: PostgreSQL's JIT costs more to compile than it saves here.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+            dbapi_connection.commit()
         if type(dbapi_connection).__module__.startswith("sqlite3"):
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()

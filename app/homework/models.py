@@ -89,6 +89,16 @@ class Submission(db.Model):
             postgresql_where=text("status = 'accepted'"),
         ),
         Index("ix_submission_queue", "cohort_id", "status", "submitted_at"),
+        # The reviewers' "waiting" list, oldest first, without touching the graded history.
+        Index(
+            "ix_submission_waiting",
+            "cohort_id",
+            "submitted_at",
+            "id",
+            postgresql_include=["status", "claim_expires_at", "user_id"],
+            postgresql_where=text("status IN ('submitted', 'in_review')"),
+            sqlite_where=text("status IN ('submitted', 'in_review')"),
+        ),
         CheckConstraint("attempt_no >= 1", name="attempt_positive"),
         CheckConstraint(
             "status = 'draft' OR (submitted_at IS NOT NULL AND verdict IS NOT NULL)",
