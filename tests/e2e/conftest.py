@@ -47,6 +47,8 @@ def pytest_collection_modifyitems(config, items):
         missing.append("chromium")
     if not AXE.exists():
         missing.append("axe-core (npm ci --prefix tests/e2e)")
+    # The admin journey revokes the certificate the student journey earned: run it after.
+    items.sort(key=lambda item: "test_admin_journey" in str(item.fspath))
     if missing:
         skip = pytest.mark.skip(reason="end-to-end tools missing: " + ", ".join(missing))
         for item in items:
@@ -94,6 +96,7 @@ def live_server(tmp_path_factory, smtp_sink):
         "MAIL_PORT": str(smtp_sink[1]),
         "RATELIMIT_ENABLED": "false",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "CERT_SIGNING_KEY_FILE": _signing_key(tmp / "issuer-key.pem"),
     }
     database = _own_database(env["DATABASE_URL"])
     env["DATABASE_URL"] = next(database)
@@ -137,6 +140,17 @@ def live_server(tmp_path_factory, smtp_sink):
         process.wait(timeout=10)
         log.close()
         next(database, None)
+
+
+def _signing_key(path: Path) -> str:
+    """A fresh Ed25519 issuer key for the certificates (as ``flask certificates keygen`` makes)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.certificates import keys
+
+    path.write_bytes(keys.private_to_pem(Ed25519PrivateKey.generate()))
+    path.chmod(0o600)
+    return str(path)
 
 
 def _own_database(url: str):
@@ -232,12 +246,13 @@ def quiz_answers(module_folder: str) -> dict[str, list[str]]:
 
 
 def page_weight(page, url: str) -> int:
-    """Bytes transferred for ``url`` and everything it loads, from the browser's network log."""
+    """Bytes transferred for ``url`` and everything it loads, from the browser's network log
+    (the video itself excepted: it streams only when played)."""
     sizes: list[int] = []
 
     def on_finished(request):
         response = request.response()
-        if response is None:
+        if response is None or request.resource_type == "media":
             return
         measured = request.sizes()
         sizes.append(measured["responseBodySize"] + measured["responseHeadersSize"])
@@ -246,3 +261,70 @@ def page_weight(page, url: str) -> int:
     page.goto(url, wait_until="networkidle")
     page.remove_listener("requestfinished", on_finished)
     return sum(sizes)
+
+
+ADMIN_EMAIL = "admin@example.org"
+
+
+@pytest.fixture(scope="session")
+def admin_account(live_server) -> str:
+    """An administrator, made once per session with the CLI (there is no sign-up for admins)."""
+    live_server.flask(
+        "users", "create", "--email", ADMIN_EMAIL, "--name", "Admin", "--password",
+        DEMO_PASSWORD, "--role", "admin", "--locale", "en",
+    )  # fmt: skip
+    return ADMIN_EMAIL
+
+
+@pytest.fixture(scope="session")
+def journey_state() -> dict:
+    """What one journey leaves for a later one (journey 1's certificate for the admin journey)."""
+    return {}
+
+
+def make_reviewer(live_server, email: str, name: str, locale: str = "ru") -> str:
+    live_server.flask(
+        "users", "create", "--email", email, "--name", name, "--password", DEMO_PASSWORD,
+        "--role", "reviewer", "--locale", locale,
+    )  # fmt: skip
+    return email
+
+
+def log_in(page, base_url: str, email: str, lang: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base_url + "/login")
+    page.get_by_label(tr("Email", lang)).fill(email)
+    page.get_by_label(tr("Password", lang), exact=True).fill(password)
+    page.get_by_role("button", name=tr("Log in", lang)).click()
+    page.get_by_role("button", name=tr("Log out", lang)).wait_for()
+
+
+def assign_reviewer_in_ui(admin_page, base_url: str, cohort_name: str, email: str) -> None:
+    """As the (logged-in, English) admin: open the group from the admin home, assign ``email``."""
+    admin_page.goto(base_url + "/admin/")
+    admin_page.get_by_role("link", name=cohort_name, exact=True).first.click()
+    admin_page.get_by_label("Reviewer's email address").fill(email)
+    admin_page.get_by_role("button", name="Assign", exact=True).click()
+    admin_page.get_by_text("now reviews this group").wait_for()
+
+
+def grade_next(page, base_url: str, lang: str, accept: bool, feedback: str = "") -> str:
+    """As a logged-in reviewer: "Review next", fill the rubric, accept or return. Returns the
+    heading of the graded submission (student — module)."""
+    page.goto(base_url + "/review/")
+    page.get_by_role("button", name=tr("Review next", lang)).click()
+    page.get_by_role("heading", name=tr("Rubric", lang)).wait_for()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    form = page.locator("form.grade")
+    groups = form.get_by_role("group")
+    for i in range(groups.count()):
+        radios = groups.nth(i).get_by_role("radio")
+        (radios.last if accept else radios.first).check()
+    if feedback:
+        page.get_by_label(tr("Overall feedback", lang)).fill(feedback)
+    label = "Accept" if accept else "Return for revision"
+    page.get_by_role("button", name=tr(label, lang), exact=True).click()
+    try:
+        page.get_by_role("heading", name=tr("Review queue", lang)).wait_for(timeout=5_000)
+    except Exception as exc:
+        raise AssertionError(page.url + "\n" + page.locator("main").inner_text()[:2000]) from exc
+    return heading
