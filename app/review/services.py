@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import mail
@@ -66,10 +67,12 @@ def _state_condition(state: str, now):
     return Submission.status == Status(state)
 
 
-def scope(reviewer):
+def scope(reviewer, cohort_ids: set[int] | None = None):
     """Submissions of the reviewer's cohorts, never their own."""
     return and_(
-        Submission.cohort_id.in_(cohorts.reviewer_cohort_ids(reviewer.id)),
+        Submission.cohort_id.in_(
+            cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
+        ),
         Submission.user_id != reviewer.id,
         Submission.status != Status.DRAFT,
     )
@@ -78,11 +81,18 @@ def scope(reviewer):
 def queue(reviewer, filters: QueueFilter, *, limit: int = 50, offset: int = 0):
     """The filtered queue, oldest first, with the authors; and counts per state."""
     now = utcnow()
+    cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)  # once for the list and the counts
     query = (
         db.select(Submission, User.name, Module)
+        # the list shows none of the attempts' evidence, screenshots or reviews
+        .options(
+            lazyload(Submission.evidence),
+            lazyload(Submission.screenshots),
+            lazyload(Submission.review),
+        )
         .join(User, User.id == Submission.user_id)
         .join(Module, Module.id == Submission.module_id)
-        .where(scope(reviewer), _state_condition(filters.state, now))
+        .where(scope(reviewer, cohort_ids), _state_condition(filters.state, now))
     )
     if filters.module_id:
         query = query.where(Submission.module_id == filters.module_id)
@@ -95,17 +105,17 @@ def queue(reviewer, filters: QueueFilter, *, limit: int = 50, offset: int = 0):
     rows = db.session.execute(
         query.order_by(Submission.submitted_at, Submission.id).limit(limit).offset(offset)
     ).all()
-    return rows, counts(reviewer, now)
+    return rows, counts(reviewer, now, cohort_ids)
 
 
-def counts(reviewer, now=None) -> dict[str, int]:
+def counts(reviewer, now=None, cohort_ids: set[int] | None = None) -> dict[str, int]:
     """Submissions per queue state, in one grouped query."""
     now = now or utcnow()
     columns = [
         db.func.count().filter(_state_condition(state, now)).label(state) for state in QUEUE_STATES
     ]
     row = db.session.execute(
-        db.select(*columns).select_from(Submission).where(scope(reviewer))
+        db.select(*columns).select_from(Submission).where(scope(reviewer, cohort_ids))
     ).one()
     return {state: row._mapping[state] or 0 for state in QUEUE_STATES}
 
