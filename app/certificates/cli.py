@@ -74,16 +74,33 @@ def revoke(code: str, reason: str, note: str, actor_email: str | None) -> None:
 
 @certificates.command("check")
 def check() -> None:
-    """Verify the proof of every stored credential with the configured keys."""
-    from app.certificates import credential, services
+    """Verify the proof of every stored credential with the configured keys, and check that
+    JSON-LD expansion keeps every value of it (the full check, kept off the issuing path)."""
+    from pyld.jsonld import JsonLdError
 
-    bad = [
-        c.code
-        for c in services.all_certificates(limit=10**9)
-        if not credential.verify(c.credential)
-    ]
-    for code in bad:
-        click.echo(f"proof does not verify: {code}")
+    from app.certificates import credential, services
+    from app.certificates.jsonld import assert_nothing_dropped
+
+    bad = 0
+    for certificate in services.all_certificates(limit=10**9):
+        document = certificate.credential
+        problems = []
+        if not credential.verify(document):
+            problems.append("proof does not verify")
+        proof = document.get("proof")
+        parts = [{k: v for k, v in document.items() if k != "proof"}]
+        if isinstance(proof, dict):
+            options = {k: v for k, v in proof.items() if k != "proofValue"}
+            parts.append({"@context": document.get("@context"), **options})
+        for part in parts:
+            try:
+                assert_nothing_dropped(part)
+            except (ValueError, JsonLdError) as exc:
+                problems.append(f"JSON-LD expansion loses values ({str(exc)[:120]})")
+                break
+        for problem in problems:
+            click.echo(f"{problem}: {certificate.code}")
+        bad += bool(problems)
     if bad:
-        raise click.ClickException(f"{len(bad)} credential(s) failed")
+        raise click.ClickException(f"{bad} credential(s) failed")
     click.echo("all credentials verify")
