@@ -206,6 +206,7 @@ def _register_templates(app: Flask) -> None:
 
     app.jinja_env.globals.update(policy.template_helpers())
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    i18n.install_template_gettext(app)
 
     @app.context_processor
     def locale_context() -> dict:

@@ -34,3 +34,30 @@ def select_locale() -> str:
         return chosen
     best = request.accept_languages.best_match(supported())
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def install_template_gettext(app) -> None:
+    """Templates' ``_()``/``gettext``/``ngettext`` look the catalogue up once per locale.
+
+    Flask-Babel's own callables resolve the domain, the locale and its catalogue on every call
+    (a page makes 20-80 of them); these keep each locale's catalogue in a dict and only ask
+    which locale is current, so ``force_locale`` (emails, certificates) is still honoured.
+    """
+    from flask_babel import get_locale, get_translations
+
+    catalogues: dict = {}
+
+    def catalogue():
+        locale = get_locale()
+        found = catalogues.get(locale)
+        if found is None:
+            found = catalogues[locale] = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+    )

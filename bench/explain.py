@@ -1,6 +1,7 @@
 """Where a page's server time goes: every SQL statement timed, the slowest EXPLAINed.
 
     python -m bench.explain SEED_JSON URL [--who admin|reviewer|student-20...] [--top 3]
+    python -m bench.explain SEED_JSON URL --who student-20 --profile 200  # CPU by function
 
 Runs in-process (Flask test client) against DATABASE_URL with the cookies a seed printed
 (``python -m bench.seed main|scale``). For finding the cause of a missed target; the benchmark
@@ -52,6 +53,29 @@ def profile(app, url: str, cookie: str | None) -> tuple[int, float, list[dict]]:
     return response.status_code, total, timings
 
 
+def python_profile(app, url: str, cookie: str | None, requests: int, top: int) -> None:
+    """cProfile of ``requests`` requests: where the server's CPU goes outside the database."""
+    import cProfile
+    import pstats
+
+    client = app.test_client()
+    if cookie:
+        client.set_cookie("tekser_session", cookie)
+    headers = {"User-Agent": USER_AGENT}
+    client.get(url, headers=headers).get_data()  # warm
+    profiler = cProfile.Profile()
+    started = time.process_time()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url, headers=headers).get_data()
+    profiler.disable()
+    cpu_ms = (time.process_time() - started) * 1000 / requests
+    print(f"{requests} requests, {cpu_ms:.1f} ms CPU each (under the profiler)")
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def explain(app, statement: str, params) -> str:
     from app.extensions import db
 
@@ -72,12 +96,16 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--who", help="a key of the seed's cookies")
     parser.add_argument("--top", type=int, default=3)
+    parser.add_argument("--profile", type=int, metavar="N", help="cProfile N requests instead")
     args = parser.parse_args()
     seed = json.loads(Path(args.seed).read_text())
     from app import create_app
 
     app = create_app()
     cookie = seed["cookies"][args.who] if args.who else None
+    if args.profile:
+        python_profile(app, args.url, cookie, args.profile, max(args.top, 40))
+        return
     _status, total, timings = profile(app, args.url, cookie)
     sql_ms = sum(t["ms"] for t in timings)
     print(f"{len(timings)} statements, {sql_ms:.0f} ms in SQL, {total - sql_ms:.0f} ms elsewhere")

@@ -72,3 +72,18 @@ def test_anonymous_visitors_see_the_switcher_on_every_page(client):
 def test_pages_are_translated(client, lang, text):
     html = client.get("/login", headers={"Accept-Language": lang}).get_data(as_text=True)
     assert text in html
+
+
+def test_templates_follow_the_locale_of_the_moment(app):
+    """Templates keep one catalogue per locale; ``force_locale`` (emails, certificates)
+    still switches them inside a request in another language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context("/", headers={"Accept-Language": "ru"}):
+        assert render_template_string("{{ _('Log out') }}") == "Выйти"
+        with force_locale("kk"):
+            assert render_template_string("{{ _('Log out') }}") == "Шығу"
+        with force_locale("en"):
+            assert render_template_string("{{ _('Log out') }}") == "Log out"
+        assert render_template_string("{{ _('Log out') }}") == "Выйти"

@@ -12,6 +12,7 @@ import secrets
 
 from flask import request, session
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import LoginSession, User
 from app.db import utcnow
@@ -55,8 +56,15 @@ def end_all_sessions(user: User) -> None:
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    login = db.session.scalar(
-        db.select(LoginSession).where(LoginSession.token_hash == _hash(token))
+    # One statement on every signed-in request: the session, its user and the user's roles.
+    login = (
+        db.session.execute(
+            db.select(LoginSession)
+            .options(joinedload(LoginSession.user).joinedload(User.grants))
+            .where(LoginSession.token_hash == _hash(token))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if login is None:
         return None

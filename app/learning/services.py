@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_babel import get_locale
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +24,7 @@ class CourseCard:
     slug: str
     title: str
     summary: str
-    modules: list[ModuleCard]
+    modules: tuple[ModuleCard, ...]  # shared between requests: immutable
 
 
 @dataclass(frozen=True)
@@ -34,21 +34,38 @@ class ModuleCard:
 
 
 def featured_course() -> CourseCard | None:
-    """The course the landing page presents: the first one imported."""
-    course = db.session.scalar(
-        db.select(Course).options(selectinload(Course.modules)).order_by(Course.id).limit(1)
-    )
-    if course is None:
+    """The course the landing page presents: the first one imported.
+
+    Its card in each language is kept in memory until an import changes the course (which
+    moves ``imported_at``), so a landing page costs one single-row query, not the course and
+    its modules' JSON.
+    """
+    head = db.session.execute(
+        db.select(Course.id, Course.imported_at).order_by(Course.id).limit(1)
+    ).first()
+    if head is None:
         return None
     lang = str(get_locale())
-    return CourseCard(
-        slug=course.slug,
-        title=str(pick(course.title, lang)),
-        summary=str(pick(course.summary, lang)),
-        modules=[
-            ModuleCard(str(pick(m.title, lang)), str(pick(m.summary, lang))) for m in course.modules
-        ],
-    )
+    cards = current_app.extensions.setdefault("tekser.course_cards", {})
+    key = (head.id, head.imported_at, lang)
+    card = cards.get(key)
+    if card is None:
+        course = db.session.scalar(
+            db.select(Course).options(selectinload(Course.modules)).where(Course.id == head.id)
+        )
+        card = CourseCard(
+            slug=course.slug,
+            title=str(pick(course.title, lang)),
+            summary=str(pick(course.summary, lang)),
+            modules=tuple(
+                ModuleCard(str(pick(m.title, lang)), str(pick(m.summary, lang)))
+                for m in course.modules
+            ),
+        )
+        if len(cards) >= 30:  # old versions of the course: start afresh
+            cards.clear()
+        cards[key] = card
+    return card
 
 
 def content_language() -> str:
@@ -81,9 +98,9 @@ def load_module(user, course_slug: str, module_slug: str) -> ModuleContext:
     """The module if ``user`` may open it: 404 outside the course, 403 while it is locked."""
     course = course_by_slug(course_slug)
     module = next((m for m in course.modules if m.slug == module_slug), None)
-    if module is None or not policy.can_view_course(user, course):
+    enrolment = cohorts.enrolment_for(user.id, course.id) if module is not None else None
+    if module is None or (enrolment is None and not policy.can_view_course(user, course)):
         abort(404)
-    enrolment = cohorts.enrolment_for(user.id, course.id)
     if enrolment is None:  # staff: a read-only preview
         return ModuleContext(course, module, None, None, content_language())
     progress = course_progress(user.id, course, enrolment.cohort)

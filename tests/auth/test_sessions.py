@@ -214,3 +214,26 @@ def test_login_is_rate_limited_per_account_and_ip(app_factory, make_user):
     assert codes == [200, 200, 429]
     assert client.get("/login").status_code == 200  # reading the page is never limited
     limiter.reset()
+
+
+def test_the_signed_in_user_and_roles_are_one_statement(app, client, make_user, login):
+    from sqlalchemy import event
+
+    from app.auth import sessions
+    from app.policy import Role
+
+    login(client, make_user((Role.REVIEWER, Role.ADMIN), email="reviewer@example.com"))
+    with client.session_transaction() as session:
+        token = session["_user_id"]
+    statements = []
+    with app.test_request_context():
+        engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            user = sessions.load_user(token)
+            roles = {grant.role for grant in user.grants}
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert roles == {Role.REVIEWER, Role.ADMIN}
+    assert len([s for s in statements if s.strip().upper() != "BEGIN"]) == 1
