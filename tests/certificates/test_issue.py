@@ -138,3 +138,27 @@ def test_twenty_concurrent_triggers_make_one_certificate(app, make_user, enrol, 
             .where(AuditEvent.action == "certificate.issued")
         )
         assert issued == 1
+
+
+def test_a_status_index_or_code_already_used_is_drawn_again(
+    app, make_user, enrol, course, complete, accepted, monkeypatch
+):
+    from app.certificates import codes, status_list
+
+    first, second = make_user(), make_user()
+    for user in (first, second):
+        enrol(user, course[1])
+        complete(user, course[0])
+    with app.app_context():
+        taken = services.issue_certificate(first.id, *course)
+        db.session.commit()
+        taken_index, taken_code = taken.status_index, taken.code
+        indices = iter([taken_index, taken_index, (taken_index + 1) % STATUS_LIST_SIZE])
+        fresh_codes = iter([taken_code, codes.new_code(), codes.new_code()])
+        monkeypatch.setattr(status_list, "random_index", lambda: next(indices))
+        monkeypatch.setattr(codes, "new_code", lambda: next(fresh_codes))
+        issued = services.issue_certificate(second.id, *course)
+        db.session.commit()
+        assert issued.status_index == (taken_index + 1) % STATUS_LIST_SIZE
+        assert issued.code != taken_code and issued.user_id == second.id
+        assert count(Certificate) == 2
