@@ -142,12 +142,26 @@ class Loader:
         return "id, user_id, role, granted_at", rows
 
     def _enrolment(self):
+        """With the progress summary the app keeps (``app.cohorts.summary``): the modules whose
+        last attempt was accepted (their progress rows are complete), and the latest of joining,
+        the progress rows' activity and the attempts' changes (all at hand-in times)."""
         c, base = self.cohort, self.ids["enrolment"]
-        rows = (
-            f"{base + 1 + k}\t{c.cohort_id}\t{c.course_id}\t{self.user_id(k)}\t{_ts(START)}\n"
-            for k in range(self.count)
+
+        def rows():
+            for k in range(self.count):
+                attempts = self._plan(k)
+                last_of = {a.module: a for a in attempts}
+                completed = sum(1 for a in last_of.values() if a.status == "accepted")
+                latest = max([START] + [a.submitted_at for a in attempts])
+                yield (
+                    f"{base + 1 + k}\t{c.cohort_id}\t{c.course_id}\t{self.user_id(k)}\t"
+                    f"{_ts(START)}\t{completed}\t{_ts(latest)}\n"
+                )
+
+        return (
+            "id, cohort_id, course_id, user_id, enrolled_at, completed_modules, last_activity_at",
+            rows(),
         )
-        return "id, cohort_id, course_id, user_id, enrolled_at", rows
 
     def _module_progress(self):
         cols = (

@@ -18,6 +18,7 @@ from sqlalchemy import JSON, and_, case, insert, literal, select
 
 from app.auth.models import RoleGrant, User
 from app.cohorts import services as cohorts
+from app.cohorts import summary
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.db import utcnow
 from app.extensions import db
@@ -83,6 +84,7 @@ def seed_cohort(
         if progress:
             progress(size)
     _reviews(cohort, modules)
+    summary.recount(Enrolment.cohort_id == cohort.id)
     db.session.flush()
     return cohort
 

@@ -99,6 +99,16 @@ class Submission(db.Model):
             postgresql_where=text("status IN ('submitted', 'in_review')"),
             sqlite_where=text("status IN ('submitted', 'in_review')"),
         ),
+        # First attempts: how many (student, module) pairs have homework at all, and the time
+        # to feedback over a recent range of reviews.
+        Index(
+            "ix_submission_first_attempt",
+            "cohort_id",
+            "reviewed_at",
+            postgresql_include=["submitted_at"],
+            postgresql_where=text("attempt_no = 1"),
+            sqlite_where=text("attempt_no = 1"),
+        ),
         CheckConstraint("attempt_no >= 1", name="attempt_positive"),
         CheckConstraint(
             "status = 'draft' OR (submitted_at IS NOT NULL AND verdict IS NOT NULL)",

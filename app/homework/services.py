@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from flask_babel import lazy_gettext as _l
 
 from app import storage
+from app.cohorts import summary
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import (
@@ -188,6 +189,7 @@ def save_draft(
     _update_screenshots(current, new_images, set(remove_ids))
     current.updated_at = utcnow()
     db.session.flush()
+    summary.note_activity(user.id, current.updated_at, cohort_id=current.cohort_id)
     return current
 
 
@@ -278,8 +280,9 @@ def submit(user, submission: Submission, version: int | None = None) -> Submissi
     if missing:
         raise HomeworkError(_l("Before submitting, add: %(fields)s.", fields=", ".join(missing)))
     submission.status = Status.SUBMITTED
-    submission.submitted_at = utcnow()
+    submission.submitted_at = submission.updated_at = utcnow()
     db.session.flush()
+    summary.note_activity(user.id, submission.updated_at, cohort_id=submission.cohort_id)
     return submission
 
 
@@ -288,6 +291,7 @@ def start_revision(user, module) -> Submission:
     current = latest(user.id, module.id)
     if current is None or current.status != Status.RETURNED:
         raise HomeworkError(_l("Only a returned homework can be revised."))
+    now = utcnow()
     draft = Submission(
         user_id=user.id,
         module_id=module.id,
@@ -295,6 +299,8 @@ def start_revision(user, module) -> Submission:
         attempt_no=current.attempt_no + 1,
         status=Status.DRAFT,
         language=current.language,
+        created_at=now,
+        updated_at=now,
     )
     _apply(
         draft,
@@ -323,6 +329,7 @@ def start_revision(user, module) -> Submission:
     ]
     db.session.add(draft)
     db.session.flush()
+    summary.note_activity(user.id, now, cohort_id=draft.cohort_id)
     return draft
 
 

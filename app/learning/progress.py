@@ -11,8 +11,11 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.cohorts import summary
 from app.db import utcnow
 from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
@@ -168,6 +171,7 @@ def _row(user_id: int, module: Module) -> ModuleProgress:
                 )
             )
     row.last_activity_at = utcnow()
+    summary.note_activity(user_id, row.last_activity_at, course_id=module.course_id)
     return row
 
 
@@ -215,8 +219,21 @@ def refresh_completion(user_id: int, module: Module) -> bool:
         return False
     accepted = homework_states(user_id, [module.id])[module.id] == HomeworkState.ACCEPTED
     if lesson_done(row) and row.quiz_passed_at is not None and accepted:
-        row.completed_at = utcnow()
         db.session.flush()
+        # Conditional, so that of two requests completing the module at once exactly one
+        # counts it in the enrolment's summary.
+        now = utcnow()
+        done = db.session.execute(
+            update(ModuleProgress)
+            .where(ModuleProgress.id == row.id, ModuleProgress.completed_at.is_(None))
+            .values(completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            db.session.expire(row, ["completed_at"])
+            return False
+        set_committed_value(row, "completed_at", now)
+        summary.note_completed(user_id, module.course_id)
         # The last module completes the course: the certificate is issued in this transaction.
         from app.certificates.services import issue_if_complete
 

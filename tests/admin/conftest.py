@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort
+from app.cohorts import summary
+from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Decision, Review, Status, Submission, Verdict
@@ -131,6 +132,13 @@ def complete_module(
         reviewer_id=reviewer_id,
         reviewed_at=at + feedback_after,
     )
+    _resummarise(user_id)
+
+
+def _resummarise(user_id: int) -> None:
+    """Rows put straight into the database skip the services: bring the summary up to date."""
+    db.session.flush()
+    summary.recount(Enrolment.user_id == user_id)
 
 
 def submission(
@@ -178,6 +186,7 @@ def submission(
             )
         )
         db.session.flush()
+    _resummarise(user_id)
     return sub
 
 

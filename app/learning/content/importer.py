@@ -85,11 +85,27 @@ def import_course(spec: CourseSpec, *, echo: Callable[[str], None] | None = None
         result = ImportResult(course.id)
         result.counts["course"]["updated" if _assign(course, values) else "unchanged"] += 1
     say(f"course {spec.slug}: {len(spec.modules)} modules")
+    before = _current_modules(course.id)
     _import_modules(course, spec, result, say)
+    db.session.flush()
+    if _current_modules(course.id) != before:
+        # Only current modules count towards "modules complete": recount the students'.
+        from app.cohorts import summary
+        from app.cohorts.models import Enrolment
+
+        summary.recount(Enrolment.course_id == course.id)
     if result.changed:
         course.imported_at = utcnow()  # when an import last changed something
     db.session.flush()
     return result
+
+
+def _current_modules(course_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Module.id).where(Module.course_id == course_id, Module.retired.is_(False))
+        )
+    )
 
 
 def _import_modules(course: Course, spec: CourseSpec, result: ImportResult, say) -> None:
