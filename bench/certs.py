@@ -4,6 +4,9 @@ The certificates domain is being built (issue 5), so its API is found at run tim
 ``app.certificates.services.issue_certificate`` with its arguments matched by name, and a PDF
 renderer by one of a few likely names. Each timed issue runs in a savepoint that is rolled back
 (after removing the student's earlier certificate), so every round issues afresh.
+
+``python -m bench.certs --profile 20`` prints, on stderr, where issuing and the PDF spend their
+time under cProfile (the profiler inflates small Python calls, so read it for proportions).
 """
 
 from __future__ import annotations
@@ -105,14 +108,39 @@ def code_for(student, cohort) -> str | None:
     return getattr(found, "code", None)
 
 
-def time_issuing(student, cohort, rounds: int) -> dict:
+class _Profiles:
+    """Two cProfile profilers switched on around the timed calls (or nothing at all)."""
+
+    def __init__(self, enabled: bool):
+        import cProfile
+
+        self.issue = cProfile.Profile() if enabled else None
+        self.pdf = cProfile.Profile() if enabled else None
+
+    def report(self, top: int = 30) -> None:
+        import pstats
+        import sys
+
+        for name, profiler in (("issue_certificate", self.issue), ("render_pdf", self.pdf)):
+            if profiler is not None:
+                print(f"===== {name}", file=sys.stderr)
+                stats = pstats.Stats(profiler, stream=sys.stderr).strip_dirs()
+                stats.sort_stats("cumulative").print_stats(top)
+                stats.sort_stats("tottime").print_stats(top // 2)
+
+
+def time_issuing(student, cohort, rounds: int, profiles: _Profiles | None = None) -> dict:
+    from contextlib import nullcontext
+
     from app.extensions import db
 
     issue, pdf = issue_function(), pdf_function()
     if issue is None:
         return {"available": False, "why": "app.certificates.services.issue_certificate missing"}
+    profiles = profiles or _Profiles(False)
     issue_ms, pdf_ms = [], []
     for i in range(rounds + 1):  # the first is a warm-up
+        profiling = i and profiles.issue is not None
         savepoint = db.session.begin_nested()
         try:
             old = existing(student)
@@ -120,11 +148,13 @@ def time_issuing(student, cohort, rounds: int) -> dict:
                 db.session.delete(old)
                 db.session.flush()
             started = time.perf_counter()
-            cert = call_by_name(issue, _values(student, cohort))
-            db.session.flush()
+            with profiles.issue if profiling else nullcontext():
+                cert = call_by_name(issue, _values(student, cohort))
+                db.session.flush()
             middle = time.perf_counter()
             if pdf is not None:
-                call_by_name(pdf, {"certificate": cert, "cert": cert, "lang": "kk"})
+                with profiles.pdf if profiling else nullcontext():
+                    call_by_name(pdf, {"certificate": cert, "cert": cert, "lang": "kk"})
             ended = time.perf_counter()
         finally:
             savepoint.rollback()
@@ -148,6 +178,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="profile N rounds instead (report on stderr)"
+    )
     args = parser.parse_args()
     from app import create_app
     from app.auth.services import find_by_email
@@ -157,10 +190,14 @@ def main() -> None:
     with app.test_request_context():
         student = find_by_email("complete-20@bench.tekser.kz")
         cohort = cohorts.enrolments_of(student.id)[0].cohort
+        profiles = _Profiles(bool(args.profile))
         try:
-            result = time_issuing(student, cohort, args.rounds)
+            result = time_issuing(student, cohort, args.profile or args.rounds, profiles)
         except Exception as exc:  # reported: the domain is in progress
             result = {"available": False, "why": f"issuing failed: {exc!r}"[:300]}
+        if args.profile:
+            result["profiled"] = True  # timings include the profiler's overhead
+            profiles.report()
     print(json.dumps(result))
 
 
