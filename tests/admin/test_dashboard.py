@@ -77,7 +77,7 @@ def dataset(app, world):
         db.session.execute(
             db.update(Enrolment)
             .where(Enrolment.user_id == s3)
-            .values(enrolled_at=now - timedelta(days=10))
+            .values(enrolled_at=now - timedelta(days=10), last_activity_at=now - timedelta(days=10))
         )
         db.session.commit()
     return {"s0": s0, "s1": s1, "s2": s2, "s3": s3}
@@ -224,3 +224,33 @@ def test_certificate_revoke_shows_in_the_dashboard(app, world, dataset):
         db.session.commit()
     d = figures(app, world.cohort_id)
     assert (d.certificates, d.revoked, d.funnel[-1][2]) == (1, 1, 0)
+
+
+def test_time_to_feedback_is_over_recent_first_attempts(app, as_admin, world):
+    """Second attempts and reviews older than 30 days stay out of the percentiles; the backlog
+    counts each (student, module)'s latest attempt, revisions included."""
+    s0, s1, s2, s3 = enrol_many(app, world.cohort_id, 4)
+    m1 = world.modules[0]
+    a, rev = world.cohort_id, world.reviewer.id
+    now = utcnow()
+    day = timedelta(days=1)
+    with app.app_context():
+        submission(s0, m1, a, Status.RETURNED, at=now - 2 * day, reviewer_id=rev,
+                   reviewed_at=now - 2 * day + timedelta(hours=3))  # fmt: skip
+        submission(s0, m1, a, Status.ACCEPTED, at=now - day, reviewer_id=rev, attempt_no=2,
+                   reviewed_at=now - day + timedelta(hours=10))  # fmt: skip
+        submission(s1, m1, a, Status.ACCEPTED, at=now - 40 * day, reviewer_id=rev,
+                   reviewed_at=now - 40 * day + timedelta(hours=5))  # fmt: skip
+        submission(s2, m1, a, Status.RETURNED, at=now - 2 * day, reviewer_id=rev,
+                   reviewed_at=now - 2 * day + timedelta(hours=3))  # fmt: skip
+        submission(s2, m1, a, Status.DRAFT, at=now - day, attempt_no=2)
+        submission(s3, m1, a, Status.RETURNED, at=now - 2 * day, reviewer_id=rev,
+                   reviewed_at=now - 2 * day + timedelta(hours=3))  # fmt: skip
+        db.session.commit()
+
+    d = figures(app, world.cohort_id)
+
+    assert d.feedback_count == 3 and d.feedback_median == pytest.approx(3.0, abs=0.01)
+    assert d.backlog == {"draft": 1, "submitted": 0, "in_review": 0, "returned": 1, "accepted": 2}
+    html = as_admin.get(f"/admin/cohorts/{world.cohort_id}/dashboard").get_data(as_text=True)
+    assert "First attempts reviewed in the last 30 days" in html
