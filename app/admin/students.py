@@ -1,8 +1,8 @@
 """The student table of a cohort: search, sort by an allow-listed column, paginate.
 
-One query counts, one reads the page (with each student's totals joined in as grouped
-subqueries), and two read the page's module progress and homework: four queries per page,
-whatever the cohort size.
+One query counts (the cohort's enrolments, when nothing is searched), one picks the page's rows
+in index order with each student's summary, and two read those students' module progress and
+homework: four queries per page, whatever the cohort size.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
-from app.homework.models import Submission
+from app.homework.models import Status, Submission
 from app.learning.models import ModuleProgress
 from app.learning.progress import ModuleState
 
@@ -64,39 +64,34 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def base_query(cohort: Cohort, ids: list[int]):
-    """Every student of the cohort with their totals; the columns the table and exports share."""
-    done = queries.completed_counts(cohort, ids)
-    tries = queries.attempt_counts(cohort)
-    last = queries.last_activity(cohort, ids)
+def base_query(cohort: Cohort, ids: list[int], *, attempts: bool = True):
+    """Every student of the cohort with their totals; the columns the table and exports share.
+
+    Modules complete and last activity are each enrolment's summary; homework attempts are a
+    grouped count over the cohort, joined only where asked (the table counts them per page)."""
     columns = [
-        User.id.label("user_id"),
+        Enrolment.user_id.label("user_id"),
         User.name,
         User.email,
         User.locale,
         Enrolment.enrolled_at,
-        func.coalesce(done.c.completed, 0).label("completed"),
-        last.c.last_at.label("last_activity"),
-        func.coalesce(tries.c.attempts, 0).label("attempts"),
+        Enrolment.completed_modules.label("completed"),
+        Enrolment.last_activity_at.label("last_activity"),
     ]
+    query = select().select_from(Enrolment).join(User, User.id == Enrolment.user_id)
+    if attempts:
+        tries = queries.attempt_counts(cohort)
+        columns.append(func.coalesce(tries.c.attempts, 0).label("attempts"))
+        query = query.outerjoin(tries, tries.c.user_id == Enrolment.user_id)
     Certificate = queries.certificate_model()
     if Certificate is not None:
         columns += [Certificate.code.label("certificate"), Certificate.revoked_at]
-    query = (
-        select(*columns)
-        .select_from(Enrolment)
-        .join(User, User.id == Enrolment.user_id)
-        .outerjoin(done, done.c.user_id == User.id)
-        .outerjoin(tries, tries.c.user_id == User.id)
-        .outerjoin(last, last.c.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id)
-    )
-    if Certificate is not None:
         query = query.outerjoin(
             Certificate,
-            (Certificate.user_id == User.id) & (Certificate.course_id == cohort.course_id),
+            (Certificate.user_id == Enrolment.user_id)
+            & (Certificate.course_id == cohort.course_id),
         )
-    return query
+    return query.add_columns(*columns).where(Enrolment.cohort_id == cohort.id)
 
 
 def _order(query, sort: str, direction: str):
@@ -112,28 +107,35 @@ def _order(query, sort: str, direction: str):
     selected = query.selected_columns
     if column not in selected:  # no certificates domain: sort by name instead
         column = "name"
-    key = selected[column]
-    key = key.desc() if direction == "desc" else key.asc()
-    return query.order_by(key, selected["user_id"])
+    key, tie = selected[column], selected["user_id"]
+    # The tie-break runs the same way, so an index on (column, id) can be read backwards.
+    if direction == "desc":
+        return query.order_by(key.desc(), tie.desc())
+    return query.order_by(key.asc(), tie.asc())
 
 
 def page(cohort: Cohort, table: TableQuery, *, search_emails: bool = True) -> Page:
+    """The page's 50 students are chosen first, in index order where the sort allows; only
+    their rows are read for the module states and homework attempts."""
     modules = queries.modules_of(cohort)
     ids = [m.id for m in modules]
-    query = base_query(cohort, ids)
+    query = base_query(cohort, ids, attempts=table.sort == "attempts")
     if table.search:
         pattern = _like(table.search.lower())
         matches = [func.lower(User.name).like(pattern, escape="\\")]
         if search_emails:
             matches.append(User.email.like(pattern, escape="\\"))
         query = query.where(or_(*matches))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        counted = select(func.count()).select_from(query.subquery())
+    else:
+        counted = select(func.count()).where(Enrolment.cohort_id == cohort.id)
+    total = db.session.scalar(counted) or 0
     pages = max(1, -(-total // PER_PAGE))
     number = min(table.page, pages)
     result = db.session.execute(
         _order(query, table.sort, table.direction).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
     ).all()
-    states = page_states(cohort, modules, [r.user_id for r in result])
+    states, attempts = page_details(cohort, modules, [r.user_id for r in result])
     rows = [
         StudentRow(
             user_id=r.user_id,
@@ -143,7 +145,7 @@ def page(cohort: Cohort, table: TableQuery, *, search_emails: bool = True) -> Pa
             enrolled_at=r.enrolled_at,
             completed=r.completed,
             last_activity=r.last_activity,
-            attempts=r.attempts,
+            attempts=attempts.get(r.user_id, 0),
             certificate=getattr(r, "certificate", None),
             certificate_revoked=getattr(r, "revoked_at", None) is not None,
             states=states.get(r.user_id, []),
@@ -153,10 +155,13 @@ def page(cohort: Cohort, table: TableQuery, *, search_emails: bool = True) -> Pa
     return Page(rows, total, number, pages)
 
 
-def page_states(cohort: Cohort, modules, user_ids: list[int]) -> dict[int, list[ModuleState]]:
-    """Every module's state for a page of students, in two queries."""
+def page_details(
+    cohort: Cohort, modules, user_ids: list[int]
+) -> tuple[dict[int, list[ModuleState]], dict[int, int]]:
+    """Every module's state, and the homework attempts handed in, for a page of students, in
+    two queries."""
     if not user_ids:
-        return {}
+        return {}, {}
     ids = [m.id for m in modules]
     progress: dict[int, dict] = {uid: {} for uid in user_ids}
     for row in db.session.execute(
@@ -172,9 +177,13 @@ def page_states(cohort: Cohort, modules, user_ids: list[int]) -> dict[int, list[
         attempts[row[0]].append(tuple(row))
     now = utcnow()
     ordered = queries.in_order(cohort)
-    return {
+    states = {
         uid: queries.module_states(
             modules, progress[uid], queries.homework_state(attempts[uid], now), ordered
         )
         for uid in user_ids
     }
+    handed_in = {
+        uid: sum(1 for row in rows if row[2] != Status.DRAFT) for uid, rows in attempts.items()
+    }
+    return states, handed_in
