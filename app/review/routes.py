@@ -60,6 +60,7 @@ def queue():
         "review/queue.html",
         rows=rows,
         counts=counts,
+        cap=services.HISTORY_CAP,
         filters=filters,
         modules=modules,
         pick=pick,

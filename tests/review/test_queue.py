@@ -251,3 +251,31 @@ def test_a_reviewer_without_cohorts_sees_an_empty_queue(app, client, login, worl
     assert names_in_table(html) == [] and "Nothing here." in html
     assert counts_of(html)["Waiting"] == 0
     assert Submission  # imported for readers: the queue only reads it
+
+
+def test_the_graded_history_is_counted_up_to_a_cap(
+    app, client, login, world, students, monkeypatch
+):
+    """The history's counts stop at the cap (a statement that reads at most cap + 1 rows)."""
+    from app.review import services
+
+    monkeypatch.setattr(services, "HISTORY_CAP", 2)
+    m1, r = world.modules["m1"], world.reviewer
+    reviewed = {"reviewer_id": r.id, "reviewed_at": utcnow()}
+    for n in range(3):
+        make_submission(
+            app, students(f"Good {n}"), world.cohort_a, module_id=m1, status=Status.ACCEPTED,
+            **reviewed,
+        )  # fmt: skip
+    for n in range(2):
+        make_submission(
+            app, students(f"Back {n}"), world.cohort_a, module_id=m1, status=Status.RETURNED,
+            **reviewed,
+        )  # fmt: skip
+    make_submission(app, students("Waiting"), world.cohort_a, module_id=m1)
+    login(client, r)
+
+    html = client.get("/review/").get_data(as_text=True)
+
+    assert counts_of(html) == {"Waiting": 1, "In review": 0, "Returned": 2}
+    assert "<li>Accepted: 2+</li>" in html
