@@ -143,3 +143,17 @@ def send_invitations_command() -> None:
         if preview.pending_invites:
             _send_invitations(import_id)
     click.echo("done")
+
+
+@cohorts.command("recount")
+@click.option("--cohort", "cohort_id", type=int, help="Only this cohort (default: every one).")
+def recount(cohort_id: int | None) -> None:
+    """Derive each enrolment's progress summary (modules complete, last activity) again from
+    the progress and homework tables: a repair after rows were changed by hand."""
+    from app.cli import commit
+    from app.cohorts import summary
+    from app.cohorts.models import Enrolment
+
+    summary.recount(*([Enrolment.cohort_id == cohort_id] if cohort_id else []))
+    commit()
+    click.echo("recounted " + (f"cohort {cohort_id}" if cohort_id else "every cohort"))

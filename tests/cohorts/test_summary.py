@@ -175,3 +175,20 @@ def test_recount_repairs_a_summary(app, world, scope):  # noqa: F811
         summary.recount(where)
         assert stored(owner.id, world.course_id) == expected
         db.session.commit()
+
+
+def test_flask_cohorts_recount(app, world):  # noqa: F811
+    with app.app_context():
+        db.session.execute(db.update(Enrolment).values(completed_modules=3))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["cohorts", "recount", "--cohort", world.cohort_a])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        by_cohort = dict(
+            db.session.execute(
+                db.select(Enrolment.cohort_id, db.func.max(Enrolment.completed_modules)).group_by(
+                    Enrolment.cohort_id
+                )
+            ).all()
+        )
+    assert by_cohort == {world.cohort_a: 0, world.cohort_b: 3}
