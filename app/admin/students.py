@@ -120,15 +120,14 @@ def page(cohort: Cohort, table: TableQuery, *, search_emails: bool = True) -> Pa
     modules = queries.modules_of(cohort)
     ids = [m.id for m in modules]
     query = base_query(cohort, ids, attempts=table.sort == "attempts")
+    counted = select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id)
     if table.search:
         pattern = _like(table.search.lower())
         matches = [func.lower(User.name).like(pattern, escape="\\")]
         if search_emails:
             matches.append(User.email.like(pattern, escape="\\"))
         query = query.where(or_(*matches))
-        counted = select(func.count()).select_from(query.subquery())
-    else:
-        counted = select(func.count()).where(Enrolment.cohort_id == cohort.id)
+        counted = counted.join(User, User.id == Enrolment.user_id).where(or_(*matches))
     total = db.session.scalar(counted) or 0
     pages = max(1, -(-total // PER_PAGE))
     number = min(table.page, pages)
