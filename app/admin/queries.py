@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, select
 
 from app.cohorts.models import Cohort, Enrolment
-from app.db import UTCDateTime
 from app.homework.models import Status, Submission
 from app.homework.services import HomeworkState, states_from_attempts
 from app.learning.models import Module, ModuleProgress
@@ -59,20 +58,6 @@ def progress_rows(cohort: Cohort, module_ids: list[int]):
     )
 
 
-def completed_counts(cohort: Cohort, module_ids: list[int]):
-    """Subquery: ``user_id``, ``completed`` (modules complete), for students with at least one."""
-    return (
-        select(ModuleProgress.user_id.label("user_id"), func.count().label("completed"))
-        .join(
-            Enrolment,
-            (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.cohort_id == cohort.id),
-        )
-        .where(ModuleProgress.module_id.in_(module_ids), ModuleProgress.completed_at.is_not(None))
-        .group_by(ModuleProgress.user_id)
-        .subquery("completed_counts")
-    )
-
-
 def attempt_counts(cohort: Cohort):
     """Subquery: ``user_id``, ``attempts`` (homework attempts handed in, all modules)."""
     return (
@@ -80,45 +65,6 @@ def attempt_counts(cohort: Cohort):
         .where(Submission.cohort_id == cohort.id, Submission.status != Status.DRAFT)
         .group_by(Submission.user_id)
         .subquery("attempt_counts")
-    )
-
-
-def last_activity(cohort: Cohort, module_ids: list[int]):
-    """Subquery: ``user_id``, ``last_at``: the latest of enrolment, lesson/video/quiz activity
-    and homework changes, for every student of the cohort."""
-    enrolled = select(Enrolment.user_id.label("user_id"), Enrolment.enrolled_at.label("at")).where(
-        Enrolment.cohort_id == cohort.id
-    )
-    learning = (
-        select(ModuleProgress.user_id, ModuleProgress.last_activity_at)
-        .join(
-            Enrolment,
-            (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.cohort_id == cohort.id),
-        )
-        .where(ModuleProgress.module_id.in_(module_ids))
-    )
-    homework = select(Submission.user_id, Submission.updated_at).where(
-        Submission.cohort_id == cohort.id
-    )
-    every = union_all(enrolled, learning, homework).subquery("activity")
-    return (
-        select(every.c.user_id, func.max(every.c.at, type_=UTCDateTime()).label("last_at"))
-        .group_by(every.c.user_id)
-        .subquery("last_activity")
-    )
-
-
-def latest_attempts(cohort: Cohort):
-    """Subquery: the latest attempt number of each (student, module) in the cohort."""
-    return (
-        select(
-            Submission.user_id.label("user_id"),
-            Submission.module_id.label("module_id"),
-            func.max(Submission.attempt_no).label("attempt_no"),
-        )
-        .where(Submission.cohort_id == cohort.id)
-        .group_by(Submission.user_id, Submission.module_id)
-        .subquery("latest_attempts")
     )
 
 
