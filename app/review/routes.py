@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.cohorts import services as cohorts
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.forms import VERDICT_LABELS
@@ -54,8 +55,9 @@ def _filters() -> services.QueueFilter:
 @role_required(Role.REVIEWER)
 def queue():
     filters = _filters()
-    rows, counts = services.queue(current_user, filters)
-    modules = services.modules_of(current_user)
+    cohort_ids = cohorts.reviewer_cohort_ids(current_user.id)  # once for the whole page
+    rows, counts = services.queue(current_user, filters, cohort_ids=cohort_ids)
+    modules = services.modules_of(current_user, cohort_ids)
     return render_template(
         "review/queue.html",
         rows=rows,

@@ -79,10 +79,18 @@ def scope(reviewer, cohort_ids: set[int] | None = None):
     )
 
 
-def queue(reviewer, filters: QueueFilter, *, limit: int = 50, offset: int = 0):
+def queue(
+    reviewer,
+    filters: QueueFilter,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    cohort_ids: set[int] | None = None,
+):
     """The filtered queue, oldest first, with the authors; and counts per state."""
     now = utcnow()
-    cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)  # once for the list and the counts
+    if cohort_ids is None:  # read once for the list and the counts
+        cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)
     query = (
         db.select(Submission, User.name, Module)
         # the list shows none of the attempts' evidence, screenshots or reviews
@@ -308,11 +316,11 @@ def waiting_by_cohort(reviewer) -> int:
     )
 
 
-def modules_of(reviewer) -> list[Module]:
+def modules_of(reviewer, cohort_ids: set[int] | None = None) -> list[Module]:
     """The modules of the courses the reviewer's cohorts take (for the queue's filter)."""
     from app.cohorts.models import Cohort
 
-    ids = cohorts.reviewer_cohort_ids(reviewer.id)
+    ids = cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
     if not ids:
         return []
     course_ids = db.select(Cohort.course_id).where(Cohort.id.in_(ids))

@@ -242,6 +242,8 @@ def test_queue_query_count_does_not_grow_with_submissions(
     assert response.status_code == 200
     assert len(names_in_table(response.get_data(as_text=True))) == 30
     assert many.count == few.count, many.statements[few.count :]
+    # the reviewer's cohorts are read once for the list, the counts and the module filter
+    assert sum(s.lstrip().startswith("SELECT cohort_reviewer") for s in many.statements) == 1
 
 
 def test_a_reviewer_without_cohorts_sees_an_empty_queue(app, client, login, world, make_user):
