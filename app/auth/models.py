@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -19,7 +19,12 @@ PASSWORD_MAX = 128
 
 class User(db.Model):
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint("locale IN ('kk', 'ru', 'en')", name="locale_known"),)
+    __table_args__ = (
+        CheckConstraint("locale IN ('kk', 'ru', 'en')", name="locale_known"),
+        # Lists of people by name, a page at a time (the admin's student table): read in index
+        # order instead of sorting everyone.
+        Index("ix_user_name_id", "name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)

@@ -16,7 +16,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.learning.models import Course
@@ -128,8 +127,3 @@ class EnrolmentImport(db.Model):
     # New accounts still to be sent their invitation (sent in batches after the commit).
     pending_invites: Mapped[list[int]] = mapped_column(JSON, default=list)
     invites_sent: Mapped[int] = mapped_column(Integer, default=0)
-
-
-# The admin's student table lists a cohort by name, a page at a time: read in index order, not
-# sorted whole. Declared here, with the reports that need it, rather than in the auth domain.
-Index("ix_user_name_id", User.__table__.c.name, User.__table__.c.id)
