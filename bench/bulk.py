@@ -1,4 +1,5 @@
-"""Large cohorts, fast: students, enrolments, progress, submissions and reviews by COPY.
+"""Large cohorts, fast: students, enrolments, progress, quiz attempts, submissions and reviews
+by COPY.
 
 Rows are generated deterministically from the student's number, one table per COPY stream,
 with explicit ids (the sequences are moved past them afterwards). Foreign-key triggers are
@@ -71,8 +72,25 @@ def plan(k: int, per_student: int, modules: int) -> list[Attempt]:
     return attempts
 
 
-TABLES = ("user", "role_grant", "enrolment", "module_progress", "submission", "review")
-BIGGEST_FIRST = ("submission", "review", "module_progress", "user", "enrolment", "role_grant")
+TABLES = (
+    "user",
+    "role_grant",
+    "enrolment",
+    "module_progress",
+    "quiz_attempt",
+    "submission",
+    "review",
+)
+BIGGEST_FIRST = (
+    "submission",
+    "review",
+    "module_progress",
+    "quiz_attempt",
+    "user",
+    "enrolment",
+    "role_grant",
+)
+QUIZ_TOTAL = 8  # questions per quiz; a failed first try scores 3 of them
 _done = None  # rows copied per table, shared with the worker processes (set before they fork)
 
 
@@ -97,7 +115,8 @@ class Loader:
         total = 3 * self.count
         for k in range(self.count):
             attempts = self._plan(k)
-            total += len(attempts) + len({a.module for a in attempts})
+            modules = len({a.module for a in attempts})
+            total += len(attempts) + modules + modules * (2 if self.retakes(k) else 1)
             total += sum(1 for a in attempts if a.reviewed_at)
         return total
 
@@ -166,7 +185,7 @@ class Loader:
     def _module_progress(self):
         cols = (
             "id, user_id, module_id, started_at, last_activity_at, lesson_read_at, "
-            "video_seconds, video_watched_at, quiz_passed_at, completed_at"
+            "video_seconds, video_watched_at, quiz_passed_at, quiz_attempts, completed_at"
         )
 
         def rows():
@@ -182,8 +201,35 @@ class Loader:
                     yield (
                         f"{next_id}\t{self.user_id(k)}\t{self.cohort.module_ids[m]}\t{_ts(first)}\t"
                         f"{_ts(attempt.submitted_at)}\t{_ts(first)}\t0\t\\N\t{_ts(first)}\t"
-                        f"{_ts(done)}\n"
+                        f"{2 if self.retakes(k) else 1}\t{_ts(done)}\n"
                     )
+
+        return cols, rows()
+
+    @staticmethod
+    def retakes(k: int) -> bool:
+        """Every third student failed each quiz once before passing it."""
+        return k % 3 == 0
+
+    def _quiz_attempt(self):
+        """The quiz passed before each module's homework (``quiz_passed_at`` of the progress
+        rows), after one failed try for every third student."""
+        cols = "id, user_id, module_id, token, submitted_at, answers, score, total, passed"
+
+        def rows():
+            next_id = self.ids["quiz_attempt"]
+            for k in range(self.count):
+                last_of = {attempt.module: attempt for attempt in self._plan(k)}
+                for m, attempt in last_of.items():
+                    passed_at = attempt.submitted_at - timedelta(days=1)  # as quiz_passed_at
+                    tries = [(passed_at - timedelta(hours=2), 3, "f")] if self.retakes(k) else []
+                    for at, score, passed in [*tries, (passed_at, QUIZ_TOTAL, "t")]:
+                        next_id += 1
+                        yield (
+                            f"{next_id}\t{self.user_id(k)}\t{self.cohort.module_ids[m]}\t"
+                            f"bench-{next_id:0>37}\t{_ts(at)}\t{{}}\t{score}\t{QUIZ_TOTAL}\t"
+                            f"{passed}\n"
+                        )
 
         return cols, rows()
 

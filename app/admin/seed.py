@@ -153,6 +153,7 @@ class _Story:
                 "lesson_read_at": at,
                 "video_seconds": 0,
                 "quiz_passed_at": None,
+                "quiz_attempts": 0,
                 "completed_at": None,
             }
             self.progress.append(row)
@@ -174,6 +175,7 @@ class _Story:
                         }
                     )
                 row["quiz_passed_at"] = at if passed else None
+                row["quiz_attempts"] = tries
             if step >= 3:
                 at = self._homework(user_id, module.id, step == 5, at)
                 row["completed_at"] = at if step == 5 and self.staff else None

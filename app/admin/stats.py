@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, distinct, func, literal, select, union_all
+from sqlalchemy import and_, func, literal, select, union_all
 
 from app.admin import queries
 from app.auth.models import User
@@ -16,7 +16,7 @@ from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
-from app.learning.models import Module, ModuleProgress, QuizAttempt
+from app.learning.models import Module, ModuleProgress
 
 BACKLOG_STATES = ("draft", "submitted", "in_review", "returned", "accepted")
 STALLED_LIST = 20
@@ -73,7 +73,6 @@ def dashboard(cohort: Cohort, *, stalled_days: int = 7) -> Dashboard:
     )
     enrolled = sum(histogram.values())
     per_module = _per_module(cohort, ids)
-    quiz = _quiz(cohort, ids)
     certificates, revoked = _certificates(cohort)
     funnel = [("enrolled", 0, enrolled)]
     for n in range(1, len(modules) + 1):
@@ -87,9 +86,7 @@ def dashboard(cohort: Cohort, *, stalled_days: int = 7) -> Dashboard:
         enrolled=enrolled,
         ordered=queries.in_order(cohort),
         funnel=funnel,
-        modules=[
-            ModuleFigures(m, per_module.get(m.id, 0), *quiz.get(m.id, (0, 0, 0))) for m in modules
-        ],
+        modules=[ModuleFigures(m, *per_module.get(m.id, (0, 0, 0, 0))) for m in modules],
         backlog=_backlog(cohort, now),
         feedback_count=count,
         feedback_median=median,
@@ -103,39 +100,25 @@ def dashboard(cohort: Cohort, *, stalled_days: int = 7) -> Dashboard:
     )
 
 
-def _per_module(cohort: Cohort, ids: list[int]) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(ModuleProgress.module_id, func.count())
-            .join(
-                Enrolment,
-                (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.cohort_id == cohort.id),
-            )
-            .where(ModuleProgress.module_id.in_(ids), ModuleProgress.completed_at.is_not(None))
-            .group_by(ModuleProgress.module_id)
-        ).all()
-    )
-
-
-def _quiz(cohort: Cohort, ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    passed_user = case((QuizAttempt.passed.is_(True), QuizAttempt.user_id))
+def _per_module(cohort: Cohort, ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
+    """Per module: students who completed it, who tried its quiz, who passed it, and the
+    attempts, in one pass over the cohort's progress rows (the attempts are counted on them)."""
     rows = db.session.execute(
         select(
-            QuizAttempt.module_id,
-            func.count(distinct(QuizAttempt.user_id)),
-            func.count(distinct(passed_user)),
-            func.count(),
+            ModuleProgress.module_id,
+            func.count(ModuleProgress.completed_at),
+            func.count().filter(ModuleProgress.quiz_attempts > 0),
+            func.count(ModuleProgress.quiz_passed_at),
+            func.coalesce(func.sum(ModuleProgress.quiz_attempts), 0),
         )
         .join(
             Enrolment,
-            (Enrolment.user_id == QuizAttempt.user_id) & (Enrolment.cohort_id == cohort.id),
+            (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.cohort_id == cohort.id),
         )
-        .where(QuizAttempt.module_id.in_(ids))
-        .group_by(QuizAttempt.module_id)
+        .where(ModuleProgress.module_id.in_(ids))
+        .group_by(ModuleProgress.module_id)
     ).all()
-    return {
-        module_id: (students, passed, attempts) for module_id, students, passed, attempts in rows
-    }
+    return {module_id: tuple(figures) for module_id, *figures in rows}
 
 
 def _backlog(cohort: Cohort, now: datetime) -> dict[str, int]:

@@ -148,6 +148,7 @@ class ModuleProgress(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "module_id"),
         CheckConstraint("video_seconds >= 0", name="video_seconds_positive"),
+        CheckConstraint("quiz_attempts >= 0", name="quiz_attempts_positive"),
         # Complete implies the lesson part and the quiz part are done.
         CheckConstraint(
             "completed_at IS NULL OR (quiz_passed_at IS NOT NULL AND "
@@ -173,6 +174,9 @@ class ModuleProgress(db.Model):
     video_seconds: Mapped[int] = mapped_column(Integer, default=0)
     video_watched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Attempts at the module's quiz (the rows are in quiz_attempt): the cohort reports count
+    # tries here instead of reading every attempt of the cohort.
+    quiz_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

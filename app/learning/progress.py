@@ -203,6 +203,17 @@ def mark_quiz_passed(user_id: int, module: Module) -> None:
     db.session.flush()
 
 
+def record_quiz_attempt(user_id: int, module: Module, *, passed: bool) -> None:
+    """Count an attempt at the module's quiz on the progress row (the cohort reports read the
+    count, not the attempts); a pass marks the quiz part done."""
+    row = _row(user_id, module)
+    # Incremented in SQL: two attempts recorded at once both count.
+    row.quiz_attempts = ModuleProgress.quiz_attempts + 1
+    if passed and row.quiz_passed_at is None:
+        row.quiz_passed_at = utcnow()
+    db.session.flush()
+
+
 def touch(user_id: int, module: Module) -> None:
     """Record activity (for "stalled" reports) without changing any state."""
     _row(user_id, module)

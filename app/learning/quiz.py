@@ -94,11 +94,9 @@ def submit_quiz(user_id: int, module: Module, answers: dict[str, list[str]], tok
         if existing is None:
             raise
         return Result(existing, created=False)
+    progress.record_quiz_attempt(user_id, module, passed=passed)
     if passed:
-        progress.mark_quiz_passed(user_id, module)
         progress.refresh_completion(user_id, module)
-    else:
-        progress.touch(user_id, module)
     return Result(attempt, created=True)
 
 

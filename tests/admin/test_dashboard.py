@@ -13,7 +13,7 @@ from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status
-from app.learning.models import Course, QuizAttempt
+from app.learning.models import Course, ModuleProgress, QuizAttempt
 from app.learning.progress import course_progress
 from tests.admin.conftest import complete_module, enrol_many, submission
 
@@ -44,6 +44,19 @@ def dataset(app, world):
             )
         )
         submission(s1, m2, a, Status.SUBMITTED)
+        # the progress rows the quiz service keeps beside the attempts
+        for user_id, module_id, tries in ((s1, m2, 1), (s2, m1, 2)):
+            db.session.add(
+                ModuleProgress(
+                    user_id=user_id,
+                    module_id=module_id,
+                    started_at=now,
+                    last_activity_at=now,
+                    quiz_passed_at=now,
+                    quiz_attempts=tries,
+                    video_seconds=0,
+                )
+            )
         for n, passed in enumerate((False, True)):
             db.session.add(
                 QuizAttempt(
