@@ -148,12 +148,17 @@ def send_invitations_command() -> None:
 @cohorts.command("recount")
 @click.option("--cohort", "cohort_id", type=int, help="Only this cohort (default: every one).")
 def recount(cohort_id: int | None) -> None:
-    """Derive each enrolment's progress summary (modules complete, last activity) again from
-    the progress and homework tables: a repair after rows were changed by hand."""
+    """Derive each enrolment's progress summary (modules complete, last activity) and each
+    progress row's count of quiz attempts again from the progress, quiz and homework tables: a
+    repair after rows were changed by hand."""
     from app.cli import commit
     from app.cohorts import summary
     from app.cohorts.models import Enrolment
+    from app.learning import progress
+    from app.learning.models import ModuleProgress
 
     summary.recount(*([Enrolment.cohort_id == cohort_id] if cohort_id else []))
+    students = db.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id)
+    progress.recount_quiz_attempts(*([ModuleProgress.user_id.in_(students)] if cohort_id else []))
     commit()
     click.echo("recounted " + (f"cohort {cohort_id}" if cohort_id else "every cohort"))

@@ -214,6 +214,27 @@ def record_quiz_attempt(user_id: int, module: Module, *, passed: bool) -> None:
     db.session.flush()
 
 
+def recount_quiz_attempts(*where) -> None:
+    """Count the quiz attempts of the progress rows ``where`` selects again from the attempts
+    themselves (a repair after rows were changed by hand; ``flask cohorts recount``)."""
+    from app.learning.models import QuizAttempt
+
+    attempts = (
+        db.select(db.func.count())
+        .where(
+            QuizAttempt.user_id == ModuleProgress.user_id,
+            QuizAttempt.module_id == ModuleProgress.module_id,
+        )
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(ModuleProgress)
+        .where(*where)
+        .values(quiz_attempts=attempts)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def touch(user_id: int, module: Module) -> None:
     """Record activity (for "stalled" reports) without changing any state."""
     _row(user_id, module)

@@ -192,3 +192,23 @@ def test_flask_cohorts_recount(app, world):  # noqa: F811
             ).all()
         )
     assert by_cohort == {world.cohort_a: 0, world.cohort_b: 3}
+
+
+def test_flask_cohorts_recount_repairs_quiz_attempt_counts(app, world):  # noqa: F811
+    owner = world.owner
+    with app.app_context():
+        m1 = db.session.get(Module, world.modules["m1"])
+        quiz.submit_quiz(owner.id, m1, WRONG, "t-wrong")
+        quiz.submit_quiz(owner.id, m1, RIGHT, "t-right")
+        db.session.execute(db.update(ModuleProgress).values(quiz_attempts=9))
+        db.session.commit()
+        m1_id = m1.id
+    result = app.test_cli_runner().invoke(args=["cohorts", "recount", "--cohort", world.cohort_a])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        row = db.session.scalar(
+            db.select(ModuleProgress).where(
+                ModuleProgress.user_id == owner.id, ModuleProgress.module_id == m1_id
+            )
+        )
+        assert row.quiz_attempts == 2 and row.quiz_passed_at is not None
