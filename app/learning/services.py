@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, request
 from flask_babel import get_locale
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.cohorts import services as cohorts
 from app.extensions import db
@@ -88,7 +88,14 @@ class ModuleContext:
 
 
 def course_by_slug(slug: str) -> Course:
-    course = db.session.scalar(db.select(Course).where(Course.slug == slug))
+    """The course with its current modules, in one statement."""
+    course = (
+        db.session.execute(
+            db.select(Course).options(joinedload(Course.modules)).where(Course.slug == slug)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if course is None:
         abort(404)
     return course
@@ -111,6 +118,19 @@ def load_module(user, course_slug: str, module_slug: str) -> ModuleContext:
 
 
 def dashboard(user) -> list[CourseProgress]:
-    return [
-        course_progress(user.id, e.cohort.course, e.cohort) for e in cohorts.enrolments_of(user.id)
-    ]
+    """The student's courses: enrolments, cohorts, courses and modules in one statement."""
+    from app.cohorts.models import Cohort, Enrolment
+
+    enrolments = (
+        db.session.execute(
+            db.select(Enrolment)
+            .options(
+                joinedload(Enrolment.cohort).joinedload(Cohort.course).joinedload(Course.modules)
+            )
+            .where(Enrolment.user_id == user.id)
+            .order_by(Enrolment.id)
+        )
+        .unique()
+        .scalars()
+    )
+    return [course_progress(user.id, e.cohort.course, e.cohort) for e in enrolments]
