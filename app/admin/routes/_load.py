@@ -5,23 +5,26 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.admin.policy import can_view_progress
 from app.cohorts.models import Cohort
 from app.extensions import db
+from app.learning.models import Course
 from app.policy import deny
 
 
-def cohort_or_404(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
+def cohort_or_404(cohort_id: int, *options) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id, options=options)
     if cohort is None:
         abort(404)
     return cohort
 
 
 def viewable_cohort(cohort_id: int) -> Cohort:
-    """The cohort, if the current user may see its progress (else 403, logged)."""
-    cohort = cohort_or_404(cohort_id)
+    """The cohort, if the current user may see its progress (else 403, logged); with its
+    course's modules, which every progress page shows (one statement)."""
+    cohort = cohort_or_404(cohort_id, joinedload(Cohort.course).joinedload(Course.modules))
     if not can_view_progress(current_user, cohort):
         deny(f"cohort progress {cohort_id}")
     return cohort
