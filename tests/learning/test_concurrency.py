@@ -1,92 +1,67 @@
-"""Concurrent quiz submissions on PostgreSQL: the same form recorded once."""
+"""Concurrent requests of one student on PostgreSQL: the same quiz form recorded once, every
+different attempt counted, one progress row however many requests start a module."""
 
 import threading
 
 import pytest
 
 from app.extensions import db
-from app.learning import quiz
+from app.learning import progress, quiz
 from app.learning.models import Module, ModuleProgress, QuizAttempt
 
 pytestmark = pytest.mark.postgres_only
 
 
-def test_the_same_quiz_form_submitted_at_once_is_recorded_once(app, student, course):
-    barrier = threading.Barrier(6)
+def at_once(app, count: int, work) -> list:
+    """Run ``work(n, module)`` in ``count`` threads released together, each in its own app
+    context and transaction (committed after ``work``); returns what they returned."""
+    barrier = threading.Barrier(count)
     results, errors = [], []
 
-    def submit():
+    def run(n: int) -> None:
         try:
             with app.app_context():
                 module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
                 barrier.wait(timeout=10)
-                result = quiz.submit_quiz(
-                    student.id, module, {"q1": ["a"], "q2": ["b", "c"]}, "same-token"
-                )
+                result = work(n, module)
                 db.session.commit()
-                results.append(result.attempt.id)
+                results.append(result)
         except Exception as exc:
             errors.append(exc)
 
-    threads = [threading.Thread(target=submit) for _ in range(6)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
-    assert len(set(results)) == 1
+    return results
+
+
+def count_of(model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def test_the_same_quiz_form_submitted_at_once_is_recorded_once(app, student, course):
+    answers = {"q1": ["a"], "q2": ["b", "c"]}
+    ids = at_once(
+        app, 6, lambda n, m: quiz.submit_quiz(student.id, m, answers, "same-token").attempt.id
+    )
+    assert len(set(ids)) == 1
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(QuizAttempt)) == 1
+        assert count_of(QuizAttempt) == 1
         assert db.session.scalar(db.select(ModuleProgress.quiz_attempts)) == 1
 
 
 def test_different_attempts_at_once_are_all_counted(app, student, course):
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def submit(n: int):
-        try:
-            with app.app_context():
-                module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
-                barrier.wait(timeout=10)
-                quiz.submit_quiz(student.id, module, {"q1": ["b"], "q2": ["a"]}, f"token-{n}")
-                db.session.commit()
-        except Exception as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    answers = {"q1": ["b"], "q2": ["a"]}
+    at_once(app, 4, lambda n, m: quiz.submit_quiz(student.id, m, answers, f"token-{n}"))
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(QuizAttempt)) == 4
+        assert count_of(QuizAttempt) == 4
         assert db.session.scalar(db.select(ModuleProgress.quiz_attempts)) == 4
 
 
 def test_first_activity_in_a_module_from_two_requests_at_once(app, student, course):
-    from app.learning import progress
-    from app.learning.models import ModuleProgress
-
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def read():
-        try:
-            with app.app_context():
-                module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
-                barrier.wait(timeout=10)
-                progress.mark_lesson_read(student.id, module)
-                db.session.commit()
-        except Exception as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=read) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(app, 4, lambda n, m: progress.mark_lesson_read(student.id, m))
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(ModuleProgress)) == 1
+        assert count_of(ModuleProgress) == 1
