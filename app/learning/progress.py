@@ -19,7 +19,7 @@ from app.cohorts import summary
 from app.db import utcnow
 from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
-from app.learning.models import Course, Module, ModuleProgress
+from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
 
 if TYPE_CHECKING:
     from app.cohorts.models import Cohort
@@ -217,8 +217,6 @@ def record_quiz_attempt(user_id: int, module: Module, *, passed: bool) -> None:
 def recount_quiz_attempts(*where) -> None:
     """Count the quiz attempts of the progress rows ``where`` selects again from the attempts
     themselves (a repair after rows were changed by hand; ``flask cohorts recount``)."""
-    from app.learning.models import QuizAttempt
-
     attempts = (
         db.select(db.func.count())
         .where(
@@ -233,12 +231,6 @@ def recount_quiz_attempts(*where) -> None:
         .values(quiz_attempts=attempts)
         .execution_options(synchronize_session=False)
     )
-
-
-def touch(user_id: int, module: Module) -> None:
-    """Record activity (for "stalled" reports) without changing any state."""
-    _row(user_id, module)
-    db.session.flush()
 
 
 def refresh_completion(user_id: int, module: Module) -> bool:
