@@ -9,7 +9,9 @@ import json
 import pytest
 from pyld import jsonld
 
+from app.auth.models import User
 from app.db import utcnow
+from app.extensions import db
 from app.homework.models import Status
 from tests.homework.fixtures import (
     as_user,
@@ -95,6 +97,7 @@ def test_the_export_is_claimreview_json_ld(app, client, world, accepted):
     assert doc["@context"] == "https://schema.org"
     assert doc["@type"] == "ClaimReview"
     assert doc["@id"].endswith(f"/homework/{accepted}/claimreview.json")
+    assert doc["url"] == "http://localhost/courses/demo/modules/m1/homework"
     assert doc["claimReviewed"] == "A photo shows flooding in Almaty today."
     assert doc["itemReviewed"]["@type"] == "Claim"
     assert doc["itemReviewed"]["appearance"]["url"] == "https://example.com/post/1"
@@ -184,3 +187,73 @@ def test_the_accepted_page_links_to_the_export(client, accepted):
 def test_an_unknown_submission_is_not_found(client, login, world):
     login(client, world.owner)
     assert client.get("/homework/999/claimreview.json").status_code == 404
+
+
+VERDICT_NAMES = {
+    "kk": {"misleading": "Жаңылыстырады", "false": "Жалған", "unverifiable": "Тексеру мүмкін емес"},
+    "ru": {
+        "misleading": "Вводит в заблуждение",
+        "false": "Ложь",
+        "unverifiable": "Невозможно проверить",
+    },
+    "en": {"misleading": "Misleading", "false": "False", "unverifiable": "Unverifiable"},
+}
+
+
+@pytest.mark.parametrize(("language", "reader"), [("kk", "en"), ("ru", "kk"), ("en", "ru")])
+@pytest.mark.parametrize("verdict", ["misleading", "false", "unverifiable"])
+def test_the_rating_is_named_in_the_review_language(
+    app, client, login, world, language, reader, verdict
+):
+    """``alternateName`` follows ``inLanguage``, not the interface of whoever downloads it."""
+    sub = make_submission(
+        app,
+        world.owner,
+        world.cohort_a,
+        module_id=world.modules["m1"],
+        status=Status.ACCEPTED,
+        language=language,
+        verdict=verdict,
+        reviewer_id=world.reviewer.id,
+        reviewed_at=utcnow(),
+    )
+    with app.app_context():
+        db.session.get(User, world.owner.id).locale = reader
+        db.session.commit()
+    login(client, world.owner)
+
+    doc = json.loads(client.get(f"/homework/{sub}/claimreview.json").data)
+
+    assert doc["inLanguage"] == language
+    assert doc["reviewRating"]["alternateName"] == VERDICT_NAMES[language][verdict]
+    expand(doc)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_url_is_the_fact_check_page_from_base_url(app, client, login, world, language):
+    """Google's guidelines require ``url``: the page of the fact-check, on the public address
+    (BASE_URL), not the host the request happened to use."""
+    sub = make_submission(
+        app,
+        world.owner,
+        world.cohort_a,
+        module_id=world.modules["m1"],
+        status=Status.ACCEPTED,
+        language=language,
+        reviewer_id=world.reviewer.id,
+        reviewed_at=utcnow(),
+    )
+    login(client, world.owner)
+    app.config["BASE_URL"] = "https://tekser.example.kz/"
+
+    response = client.get(f"/homework/{sub}/claimreview.json")  # asked of http://localhost
+
+    assert response.status_code == 200, response.data[:300]
+    doc = json.loads(response.data)
+    assert doc["url"] == "https://tekser.example.kz/courses/demo/modules/m1/homework"
+    [node] = expand(doc)
+    assert node[SCHEMA + "url"] == [{"@value": doc["url"]}]
+    # The page it names is the one that shows this accepted fact-check to its author.
+    page = client.get("/courses/demo/modules/m1/homework")
+    assert page.status_code == 200
+    assert f"/homework/{sub}/claimreview.json" in page.get_data(as_text=True)
