@@ -4,6 +4,8 @@ from flask_login import current_user
 
 from app.cohorts import bp, services
 from app.cohorts.forms import JoinForm
+from app.db import utcnow
+from app.learning import schedule
 from app.learning.content import pick
 from app.policy import public
 
@@ -23,4 +25,10 @@ def join(code: str):
             return redirect(url_for("learning.dashboard"))
         flash(_("Welcome to the course!"), "success")
         return redirect(url_for("learning.dashboard"))
-    return render_template("cohorts/join.html", cohort=cohort, form=form, pick=pick)
+    return render_template(
+        "cohorts/join.html",
+        cohort=cohort,
+        form=form,
+        pick=pick,
+        start=schedule.course_open_state(cohort, utcnow()),
+    )

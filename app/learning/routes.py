@@ -20,6 +20,7 @@ from app.learning.models import QuizAttempt
 from app.policy import login_required
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
+MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
 
 
 def _module_url(ctx, endpoint="learning.module", **kwargs):
@@ -36,6 +37,15 @@ def current_locale() -> str:
     from flask_babel import get_locale
 
     return str(get_locale())
+
+
+@bp.app_errorhandler(services.ModuleNotOpen)
+def module_not_open(error: services.ModuleNotOpen):
+    """Before a module opens its pages say when it will; a write to it is refused (403: the
+    request rolls back) with the same message, never half-done."""
+    refused = request.method not in ("GET", "HEAD") or request.endpoint in MEDIA
+    html = render_template("learning/not_open.html", ctx=error.ctx, pick=pick, refused=refused)
+    return html, (403 if refused else 200)
 
 
 @bp.route("/dashboard")

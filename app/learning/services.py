@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import abort, current_app, request
 from flask_babel import get_locale
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.cohorts import services as cohorts
+from app.db import utcnow
 from app.extensions import db
-from app.learning import policy
+from app.learning import policy, schedule
 from app.learning.content import LANGS, pick
 from app.learning.models import Course, Module
 from app.learning.progress import CourseProgress, ModuleState, ModuleStatus, course_progress
@@ -81,10 +82,22 @@ class ModuleContext:
     progress: CourseProgress | None  # None for staff looking at a course they do not take
     status: ModuleStatus | None
     lang: str
+    # For students: whether the calendar has opened the module (staff previews are always open).
+    opening: schedule.OpenState = schedule.OPEN
+    previewing_unopened: bool = False  # an enrolled admin or reviewer reads it before it opens
 
     @property
     def is_student(self) -> bool:
         return self.status is not None
+
+
+class ModuleNotOpen(Exception):
+    """The module exists and the student may have it, but not yet: the pages show when it
+    opens instead of its content, and every write to it is refused."""
+
+    def __init__(self, ctx: ModuleContext) -> None:
+        super().__init__(f"module {ctx.module.id} opens at {ctx.opening.opens_at}")
+        self.ctx = ctx
 
 
 def course_by_slug(slug: str) -> Course:
@@ -102,7 +115,8 @@ def course_by_slug(slug: str) -> Course:
 
 
 def load_module(user, course_slug: str, module_slug: str) -> ModuleContext:
-    """The module if ``user`` may open it: 404 outside the course, 403 while it is locked."""
+    """The module if ``user`` may open it: 404 outside the course, 403 while it is locked,
+    ``ModuleNotOpen`` before the calendar opens it (except a staff member's reading preview)."""
     course = course_by_slug(course_slug)
     module = next((m for m in course.modules if m.slug == module_slug), None)
     enrolment = cohorts.enrolment_for(user.id, course.id) if module is not None else None
@@ -114,10 +128,28 @@ def load_module(user, course_slug: str, module_slug: str) -> ModuleContext:
     status = progress.status_of(module.id)
     if status is None or status.state == ModuleState.LOCKED:
         deny(f"module {module.id} locked")
-    return ModuleContext(course, module, progress, status, content_language())
+    opening = schedule.module_open_state(enrolment, module, utcnow())
+    ctx = ModuleContext(course, module, progress, status, content_language(), opening)
+    if not opening.is_open:
+        if request.method in ("GET", "HEAD") and policy.can_preview(user, course):
+            return replace(ctx, previewing_unopened=True)
+        raise ModuleNotOpen(ctx)
+    return ctx
 
 
-def dashboard(user) -> list[CourseProgress]:
+@dataclass(frozen=True)
+class DashboardCourse:
+    """One of the student's courses: their progress, and when each module opens."""
+
+    progress: CourseProgress
+    start: schedule.OpenState  # the cohort's start
+    openings: dict[int, schedule.OpenState]  # module id -> its calendar state
+
+    def opening(self, module_id: int) -> schedule.OpenState:
+        return self.openings.get(module_id, schedule.OPEN)
+
+
+def dashboard(user) -> list[DashboardCourse]:
     """The student's courses: enrolments, cohorts, courses and modules in one statement."""
     from app.cohorts.models import Cohort, Enrolment
 
@@ -133,4 +165,12 @@ def dashboard(user) -> list[CourseProgress]:
         .unique()
         .scalars()
     )
-    return [course_progress(user.id, e.cohort.course, e.cohort) for e in enrolments]
+    now = utcnow()
+    return [
+        DashboardCourse(
+            course_progress(user.id, e.cohort.course, e.cohort),
+            schedule.course_open_state(e.cohort, now),
+            {m.id: schedule.module_open_state(e, m, now) for m in e.cohort.course.modules},
+        )
+        for e in enrolments
+    ]
