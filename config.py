@@ -6,11 +6,20 @@ Every setting has a working default for development (SQLite under ``instance/``)
 
 import json
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("TEKSER_INSTANCE_DIR", BASE_DIR / "instance"))
+# A checkout keeps its data in instance/; an installed wheel must not write into
+# site-packages, so it uses the environment's var/ folder (as Flask does for installed apps).
+IS_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
+INSTANCE_DIR = Path(
+    os.environ.get(
+        "TEKSER_INSTANCE_DIR",
+        BASE_DIR / "instance" if IS_CHECKOUT else Path(sys.prefix) / "var" / "tekser-instance",
+    )
+)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -38,7 +47,10 @@ class Config:
         "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
     }
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
-    COURSES_DIR = os.environ.get("COURSES_DIR", str(BASE_DIR / "courses"))
+    # Course folders are not part of a wheel: an installed Tekser reads them from COURSES_DIR.
+    COURSES_DIR = os.environ.get(
+        "COURSES_DIR", str(BASE_DIR / "courses" if IS_CHECKOUT else INSTANCE_DIR / "courses")
+    )
     # Public address used in emails, QR codes and credentials (no trailing slash).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

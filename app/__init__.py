@@ -11,9 +11,18 @@ from flask import Flask, Response, g, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, ProductionConfig
+from config import CONFIGS, INSTANCE_DIR, ProductionConfig
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+
+
+def shipped_dir(name: str) -> Path:
+    """``templates/`` or ``migrations/``: at the top of a checkout (and of an editable install);
+    inside the package in an installed wheel, which cannot rely on the repository's layout."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else BASE_DIR / name
+
 
 # Video embeds are the only third-party content a page may load.
 CSP = "; ".join(
@@ -36,9 +45,9 @@ CSP = "; ".join(
 def create_app(config: str | type | None = None, **overrides) -> Flask:
     app = Flask(
         __name__,
-        template_folder=str(BASE_DIR / "templates"),
-        static_folder=str(BASE_DIR / "app" / "static"),
-        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(shipped_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
     )
     if config is None:
         config = os.environ.get("TEKSER_ENV", "development")
@@ -76,7 +85,7 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     _sqlite_transactions()
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(shipped_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
