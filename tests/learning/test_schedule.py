@@ -241,6 +241,7 @@ def test_enrolled_staff_preview_but_cannot_write(
 
     assert "Lesson 1" in html
     assert "Preview: students see this module from September 1, 2026" in html
+    assert f'action="{M1}/read' not in html  # no button that could only be refused
     assert refused.status_code == 403
     assert _count(app, ModuleProgress) == 0
 
