@@ -175,7 +175,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import mail, policy, storage
+    from app import errors, mail, policy, storage
     from app.audit import services as audit
     from app.extensions import db
 
@@ -190,11 +190,16 @@ def _register_request_hooks(app: Flask) -> None:
         if response.status_code < 400:
             try:
                 db.session.commit()
-            except Exception:
+            except Exception as exc:
                 storage.on_rollback()
-                raise
-            storage.on_commit()
-            mail.deliver_queued()
+                mail.discard_queued()
+                # Lost a race at commit time: the conflict page, not a 500.
+                response = errors.concurrency_response(exc)
+                if response is None:
+                    raise
+            else:
+                storage.on_commit()
+                mail.deliver_queued()
         else:
             db.session.rollback()
             storage.on_rollback()
