@@ -102,8 +102,9 @@ def concurrency_response(error: BaseException) -> Response | None:
         return None
     db.session.rollback()
     g.read_only = True  # rendering the page must not queue for SQLite's write lock again
-    request_id = g.get("request_id")
-    current_app.logger.warning("concurrent request lost (%s), request %s: %s", code, request_id, error)
+    current_app.logger.warning(
+        "concurrent request lost (%s), request %s: %s", code, g.get("request_id"), error
+    )
     message = str(CONCURRENT_MESSAGE) if code == 409 else None
     response = make_response(render_error(code, message))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -65,7 +65,10 @@ def test_a_first_submit_from_many_tabs_at_once_makes_one_attempt(app, client, lo
 
 def test_a_double_click_on_revise_starts_one_revision(app, client, login, world):
     make_submission(
-        app, world.owner, world.cohort_a, module_id=world.modules["m1"],
+        app,
+        world.owner,
+        world.cohort_a,
+        module_id=world.modules["m1"],
         status=Status.RETURNED,
         reviewer_id=world.reviewer.id,
         reviewed_at=utcnow(),

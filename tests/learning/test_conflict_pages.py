@@ -72,9 +72,7 @@ def test_a_write_lock_held_too_long_is_a_translated_503(
         other.execute("BEGIN IMMEDIATE")
         try:
             browser.cookies["lang"] = language
-            reply = browser.request(
-                "POST", M1 + "/read", {"csrf_token": token, "submit": "1"}
-            )
+            reply = browser.request("POST", M1 + "/read", {"csrf_token": token, "submit": "1"})
         finally:
             other.execute("ROLLBACK")
             other.close()
