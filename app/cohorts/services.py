@@ -6,6 +6,7 @@ import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
@@ -81,10 +82,21 @@ def enrol(user, cohort: Cohort) -> Enrolment:
     if cohort.archived_at is not None:
         raise EnrolmentError(_l("This group has finished and takes no new students."))
     enrolment = Enrolment(
-        cohort=cohort, course_id=cohort.course_id, user_id=user.id, enrolled_at=utcnow()
+        cohort_id=cohort.id, course_id=cohort.course_id, user_id=user.id, enrolled_at=utcnow()
     )
-    db.session.add(enrolment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrolment)
+    except IntegrityError:
+        # A double click on "Join": the other request enrolled the student a moment ago.
+        existing = enrolment_for(user.id, cohort.course_id)
+        if existing is None:
+            raise
+        if existing.cohort_id != cohort.id:
+            raise EnrolmentError(
+                _l("You are already taking this course in another group.")
+            ) from None
+        return existing
     return enrolment
 
 
@@ -117,8 +129,15 @@ def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
     if existing:
         return existing
     assignment = CohortReviewer(cohort_id=cohort.id, user_id=user.id)
-    db.session.add(assignment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(assignment)
+    except IntegrityError:  # another admin assigned the same reviewer a moment ago
+        return db.session.scalars(
+            db.select(CohortReviewer).where(
+                CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
+            )
+        ).one()
     record("cohort.reviewer_assigned", target=cohort, reviewer_id=user.id)
     return assignment
 
