@@ -2,12 +2,15 @@
 default, PostgreSQL with TEST_DATABASE_URL), with each page's own CSRF token: never a 500, and
 the state is what one request would have made."""
 
+import re
+
 from app.audit.models import AuditEvent
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
 from app.policy import Role
 from tests.admin.test_enrolment import MIXED, counts, preview_url
 from tests.concurrency import Browser, at_once, live_server, statuses
+from tests.conftest import post_form
 
 N = 20
 
@@ -91,24 +94,51 @@ def test_an_enrolment_file_confirmed_at_once_is_imported_once(app, as_admin, wor
     assert audit_count(app, "cohort.enrolment_imported") == 1
 
 
-def test_two_admins_editing_a_group_at_once(app, login, world, make_user):
+LOADED_RE = re.compile(r'name="loaded"[^>]*value="([^"]*)"')
+
+
+def edit_form(browser: Browser, path: str, name: str) -> dict:
+    loaded = LOADED_RE.search(browser.get(path).text).group(1)
+    return {"name": name, "default_locale": "kk", "sequential": "1", "loaded": loaded}
+
+
+def test_two_admins_editing_a_group_at_once_one_wins_the_others_are_told(
+    app, login, world, make_user
+):
     admins = [world.admin, make_user(Role.ADMIN, email="admin2@example.com")]
     path = f"/admin/cohorts/{world.cohort_id}/edit"
     with live_server(app) as url:
         pair = browsers(app, app.test_client, login, admins, url)
         tokens = [b.token(path) for b in pair]
-        names = [f"Renamed {i}" for i in range(N)]
+        forms = [edit_form(pair[i % 2], path, f"Renamed {i}") for i in range(N)]
         replies = at_once(
-            [
-                lambda i=i: pair[i % 2].post(
-                    path,
-                    {"name": names[i], "default_locale": "kk", "sequential": "1"},
-                    token=tokens[i % 2],
-                )
-                for i in range(N)
-            ]
+            [lambda i=i: pair[i % 2].post(path, forms[i], token=tokens[i % 2]) for i in range(N)]
         )
     codes = statuses(replies)
-    assert 500 not in codes and 302 in codes, codes
+    assert codes.count(302) == 1 and codes.count(409) == N - 1, codes
+    winner = forms[codes.index(302)]["name"]
+    loser = replies[codes.index(409)]
+    assert "Another administrator saved changes to this group" in loser.text
+    assert 'value="Renamed' in loser.text  # what the admin typed is kept
     with app.app_context():
-        assert db.session.get(Cohort, world.cohort_id).name in names
+        assert db.session.get(Cohort, world.cohort_id).name == winner
+    assert audit_count(app, "cohort.updated") == 1
+
+
+def test_a_stale_group_form_saved_again_replaces_the_other_admins_edit(app, as_admin, world):
+    path = f"/admin/cohorts/{world.cohort_id}/edit"
+    page = as_admin.get(path).get_data(as_text=True)
+    stale = {"name": "Mine", "default_locale": "kk", "sequential": "1"}
+    stale["loaded"] = LOADED_RE.search(page).group(1)
+    theirs = {**stale, "name": "Theirs"}
+    assert post_form(as_admin, path, theirs, token_from=path).status_code == 302
+    assert post_form(as_admin, path, theirs, token_from=path).status_code == 302  # double click
+
+    refused = post_form(as_admin, path, stale, token_from=path)
+    assert refused.status_code == 409
+    with app.app_context():
+        assert db.session.get(Cohort, world.cohort_id).name == "Theirs"
+    again = {**stale, "loaded": LOADED_RE.search(refused.get_data(as_text=True)).group(1)}
+    assert post_form(as_admin, path, again, token_from=path).status_code == 302
+    with app.app_context():
+        assert db.session.get(Cohort, world.cohort_id).name == "Mine"
