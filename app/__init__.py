@@ -111,7 +111,7 @@ def _sqlite_transactions() -> None:
     SQLite answers "database is locked" at once. So every transaction that may write takes the
     write lock up front (``BEGIN IMMEDIATE``) and waits for it (the connection's busy timeout);
     safe requests (GET, HEAD, OPTIONS) keep a deferred ``BEGIN`` and read concurrently, which
-    WAL journal mode lets them do while a writer works. See docs/decisions (concurrency)."""
+    WAL journal mode lets them do while a writer works (docs/decisions/0008)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
