@@ -171,12 +171,12 @@ def update_cohort(
     saved different settings meanwhile, ``CohortChanged`` (nothing changed), rather than
     silently undoing their edit. Sending the settings the cohort already has (a double click)
     is fine. The row is locked, so two saves at once are checked one after the other."""
-    db.session.execute(
+    db.session.scalars(  # fetched, so that populate_existing refreshes ``cohort``
         db.select(Cohort)
         .where(Cohort.id == cohort.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
     _writable(cohort)
     new = {
         "name": name.strip(),

@@ -195,12 +195,12 @@ def _lock(submission: Submission) -> None:
     """Read ``submission`` again under a row lock before a read-modify-write: a concurrent
     grade or release of it (another reviewer, a double click) waits for this transaction, and
     the checks below see what that one did instead of failing on a stale version at flush."""
-    db.session.execute(
+    db.session.scalars(  # fetched, so that populate_existing refreshes ``submission``
         db.select(Submission)
         .where(Submission.id == submission.id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 def release(reviewer, submission: Submission) -> None:

@@ -29,7 +29,8 @@ def test_a_grade_sent_many_times_at_once_is_recorded_once(app, client, login, wo
         )
     codes = statuses(replies)
     assert codes.count(302) == 1 and codes.count(409) == N - 1, codes
-    assert "graded" in replies[codes.index(409)].text
+    # The others waited for the row lock and saw the grade (no flush failed on a stale version).
+    assert all("changed while you were grading it" in r.text for r in replies if r.status == 409)
     assert get_submission(app, sub).status == Status.ACCEPTED
     assert count(app, Review) == 1
     assert len(audit_events(app, "homework.graded")) == 1
