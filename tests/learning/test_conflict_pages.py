@@ -11,7 +11,7 @@ from app.extensions import db
 from app.learning import progress
 from app.learning.models import ModuleProgress
 from tests.concurrency import Browser, live_server
-from tests.conftest import ON_POSTGRES, post_form
+from tests.conftest import ON_POSTGRES, csrf_token, post_form
 
 M1 = "/courses/demo/modules/m1"
 
@@ -80,3 +80,23 @@ def test_a_write_lock_held_too_long_is_a_translated_503(
         assert reply.headers["Retry-After"] == "2"
         assert title in reply.text
         assert browser.post(M1 + "/read", token=token).status == 302
+
+
+def test_a_conflict_at_commit_is_a_409_page_too(app, client, login, student, monkeypatch):
+    """The request's own commit can lose the race (a deferred constraint, a serialization
+    failure): the after-request hook answers the conflict page instead of a 500."""
+    from sqlalchemy.orm import Session
+
+    login(client, student)
+    token = csrf_token(client, M1)
+    real = Session.commit
+
+    def commit(session):
+        monkeypatch.setattr(Session, "commit", real)
+        raise StaleDataError("expected to update 1 row(s); 0 were matched")
+
+    monkeypatch.setattr(Session, "commit", commit)
+    response = client.post(M1 + "/read", data={"csrf_token": token})
+    assert response.status_code == 409 and response.headers["Retry-After"] == "2"
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ModuleProgress)) == 0
