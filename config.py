@@ -46,6 +46,8 @@ class Config:
         "pool_pre_ping": True,
         "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
     }
+    # SQLite only: seconds a writer waits for another writer's lock (then a 503 page).
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Course folders are not part of a wheel: an installed Tekser reads them from COURSES_DIR.
     COURSES_DIR = os.environ.get(

@@ -61,6 +61,14 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
             parents=True, exist_ok=True
         )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A writer waits this long for another's lock before "database is locked" (then 503).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {
+            **options.get("connect_args", {}),
+            "timeout": app.config["SQLITE_BUSY_TIMEOUT"],
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -105,7 +113,14 @@ def _init_extensions(app: Flask) -> None:
 def _sqlite_transactions() -> None:
     """Per-connection settings. SQLite as a real transactional database: foreign keys enforced,
     and SAVEPOINTs that do not commit the outer transaction (pysqlite's own transaction handling
-    gets both wrong; this is SQLAlchemy's documented recipe). PostgreSQL without JIT."""
+    gets both wrong; this is SQLAlchemy's documented recipe). PostgreSQL without JIT.
+
+    SQLite allows one writer at a time. A transaction that reads first and writes later
+    (a plain deferred ``BEGIN``) cannot wait for the lock when another writer got in between:
+    SQLite answers "database is locked" at once. So every transaction that may write takes the
+    write lock up front (``BEGIN IMMEDIATE``) and waits for it (the connection's busy timeout);
+    safe requests (GET, HEAD, OPTIONS) keep a deferred ``BEGIN`` and read concurrently, which
+    WAL journal mode lets them do while a writer works (docs/decisions/0008)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -124,12 +139,31 @@ def _sqlite_transactions() -> None:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Readers do not block the writer nor it them (an in-memory database stays "memory").
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
     @event.listens_for(Engine, "begin")
     def on_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
+
+
+def may_write() -> bool:
+    """Whether the transaction starting now may write: a request of an unsafe method, or work
+    outside a request (a CLI command, a job). An error page rendered after a failed write only
+    reads (``g.read_only``), so it does not queue for the lock again."""
+    from flask import current_app, has_app_context, has_request_context
+
+    if has_app_context() and g.get("read_only"):
+        return False
+    if has_request_context():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return True
+        view = current_app.view_functions.get(request.endpoint or "")
+        return getattr(view, "writes_on_get", False)
+    return True
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -153,7 +187,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import mail, policy, storage
+    from app import errors, mail, policy, storage
     from app.audit import services as audit
     from app.extensions import db
 
@@ -168,11 +202,16 @@ def _register_request_hooks(app: Flask) -> None:
         if response.status_code < 400:
             try:
                 db.session.commit()
-            except Exception:
+            except Exception as exc:
                 storage.on_rollback()
-                raise
-            storage.on_commit()
-            mail.deliver_queued()
+                mail.discard_queued()
+                # Lost a race at commit time: the conflict page, not a 500.
+                response = errors.concurrency_response(exc)
+                if response is None:
+                    raise
+            else:
+                storage.on_commit()
+                mail.deliver_queued()
         else:
             db.session.rollback()
             storage.on_rollback()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -28,6 +30,13 @@ MESSAGES = {
             "Reload the page to see the latest version."
         ),
     ),
+    503: (
+        _l("Busy right now"),
+        _l(
+            "Many changes arrived at the same moment and yours could not be saved. "
+            "Nothing was changed. Wait a few seconds and send it again."
+        ),
+    ),
     413: (_l("Too large"), _l("What you sent is too large.")),
     429: (
         _l("Too many attempts"),
@@ -49,7 +58,65 @@ def render_error(code: int, message: str | None = None):
     text = message or str(default)
     if _wants_json():
         return jsonify(error=str(title), message=text, request_id=g.get("request_id")), code
-    return render_template("errors/error.html", code=code, title=title, message=text), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=text, resend=_resend_fields(code)
+    ), code
+
+
+# --- concurrent requests --------------------------------------------------------------------
+
+# PostgreSQL: unique violation, serialization failure, deadlock, lock not available.
+CONFLICT_SQLSTATES = {"23505", "40001", "40P01", "55P03"}
+RETRY_AFTER_SECONDS = 2
+CONCURRENT_MESSAGE = _l(
+    "Someone else changed this at the same moment (perhaps in another tab, or a double click). "
+    "What you sent was not saved. Reload the page to see the latest version, then try again."
+)
+
+
+def concurrency_status(error: BaseException) -> int | None:
+    """409 when ``error`` is a conflict with a concurrent request (a stale optimistic version,
+    a unique key another request took first, a serialization failure or deadlock); 503 when
+    SQLite's write lock could not be had in time; None for anything else."""
+    error = getattr(error, "original_exception", None) or error
+    if isinstance(error, StaleDataError):
+        return 409
+    if not isinstance(error, DBAPIError):
+        return None
+    original = error.orig
+    if getattr(original, "sqlstate", None) in CONFLICT_SQLSTATES:
+        return 409
+    text = str(original)
+    if isinstance(error, IntegrityError) and text.startswith("UNIQUE constraint failed"):
+        return 409
+    if isinstance(error, OperationalError) and text in ("database is locked", "database is busy"):
+        return 503
+    return None
+
+
+def concurrency_response(error: BaseException) -> Response | None:
+    """The page for a request that lost a race (None if ``error`` is not such a failure). The
+    caller has rolled back; the after-request hook discards stored files and queued mail."""
+    code = concurrency_status(error)
+    if code is None:
+        return None
+    db.session.rollback()
+    g.read_only = True  # rendering the page must not queue for SQLite's write lock again
+    current_app.logger.warning(
+        "concurrent request lost (%s), request %s: %s", code, g.get("request_id"), error
+    )
+    message = str(CONCURRENT_MESSAGE) if code == 409 else None
+    response = make_response(render_error(code, message))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _resend_fields(code: int) -> list[tuple[str, str]] | None:
+    """The fields of a form that could not be saved, to send again from the error page (files
+    cannot be kept; the CSRF token is the page's own)."""
+    if code not in (409, 503) or request.method != "POST" or not request.form:
+        return None
+    return [(k, v) for k, values in request.form.lists() if k != "csrf_token" for v in values]
 
 
 def register(app: Flask) -> None:
@@ -70,6 +137,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error):
         db.session.rollback()
+        conflict = concurrency_response(error)
+        if conflict is not None:
+            return conflict
         if not isinstance(error, HTTPException) or isinstance(error, InternalServerError):
             app.logger.exception("unhandled error, request %s", g.get("request_id"))
         if app.config.get("TESTING") and app.config.get("PROPAGATE_TEST_ERRORS", True):

@@ -51,6 +51,8 @@ class CohortForm(FlaskForm):
         choices=[("1", _l("Unlock in order")), ("0", _l("Open all at once"))],
         default="1",
     )
+    # The settings as the form was loaded (see cohorts.update_cohort): a hidden field.
+    loaded = HiddenField()
     submit = SubmitField(_l("Save"))
 
     def validate_ends_on(self, field):

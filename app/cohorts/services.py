@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
@@ -81,10 +83,21 @@ def enrol(user, cohort: Cohort) -> Enrolment:
     if cohort.archived_at is not None:
         raise EnrolmentError(_l("This group has finished and takes no new students."))
     enrolment = Enrolment(
-        cohort=cohort, course_id=cohort.course_id, user_id=user.id, enrolled_at=utcnow()
+        cohort_id=cohort.id, course_id=cohort.course_id, user_id=user.id, enrolled_at=utcnow()
     )
-    db.session.add(enrolment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrolment)
+    except IntegrityError:
+        # A double click on "Join": the other request enrolled the student a moment ago.
+        existing = enrolment_for(user.id, cohort.course_id)
+        if existing is None:
+            raise
+        if existing.cohort_id != cohort.id:
+            raise EnrolmentError(
+                _l("You are already taking this course in another group.")
+            ) from None
+        return existing
     return enrolment
 
 
@@ -117,8 +130,15 @@ def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
     if existing:
         return existing
     assignment = CohortReviewer(cohort_id=cohort.id, user_id=user.id)
-    db.session.add(assignment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(assignment)
+    except IntegrityError:  # another admin assigned the same reviewer a moment ago
+        return db.session.scalars(
+            db.select(CohortReviewer).where(
+                CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
+            )
+        ).one()
     record("cohort.reviewer_assigned", target=cohort, reviewer_id=user.id)
     return assignment
 
@@ -143,8 +163,20 @@ def update_cohort(
     ends_on: date | None,
     default_locale: str,
     sequential: bool,
+    loaded: str | None = None,
 ) -> Cohort:
-    """Change a cohort's settings; the audit log keeps what changed."""
+    """Change a cohort's settings; the audit log keeps what changed.
+
+    ``loaded`` is the ``settings_fingerprint`` the edit form was loaded with: if another admin
+    saved different settings meanwhile, ``CohortChanged`` (nothing changed), rather than
+    silently undoing their edit. Sending the settings the cohort already has (a double click)
+    is fine. The row is locked, so two saves at once are checked one after the other."""
+    db.session.scalars(  # fetched, so that populate_existing refreshes ``cohort``
+        db.select(Cohort)
+        .where(Cohort.id == cohort.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     _writable(cohort)
     new = {
         "name": name.strip(),
@@ -153,6 +185,15 @@ def update_cohort(
         "default_locale": default_locale,
         "sequential": sequential,
     }
+    current = settings_fingerprint(cohort)
+    if loaded and loaded != current and _fingerprint(new) != current:
+        raise CohortChanged(
+            _l(
+                "Another administrator saved changes to this group while you were editing it. "
+                "Nothing was saved; what you entered is kept below. Check the group's current "
+                "settings, then save again to replace them."
+            )
+        )
     changed = {
         key: [_plain(getattr(cohort, key)), _plain(value)]
         for key, value in new.items()
@@ -177,6 +218,23 @@ def regenerate_invite(cohort: Cohort) -> str:
     db.session.flush()
     record("cohort.invite_regenerated", target=cohort)
     return cohort.invite_code
+
+
+class CohortChanged(EnrolmentError):
+    """Another admin saved the cohort's settings after this form was loaded."""
+
+
+EDITABLE = ("name", "starts_on", "ends_on", "default_locale", "sequential")
+
+
+def settings_fingerprint(cohort: Cohort) -> str:
+    """A short digest of the editable settings, carried by the edit form."""
+    return _fingerprint({key: getattr(cohort, key) for key in EDITABLE})
+
+
+def _fingerprint(values: dict) -> str:
+    text = "\x1f".join(str(_plain(values[key])) for key in EDITABLE)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def set_invite_open(cohort: Cohort, is_open: bool) -> None:

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import storage
+from app.db import writes_on_get
 from app.extensions import db
 from app.homework import bp, notifications, services
 from app.homework.claimreview import claim_review
@@ -190,6 +191,7 @@ def claimreview(submission_id: int):
 
 
 @bp.route("/notifications", methods=["GET", "POST"])
+@writes_on_get  # seeing the notices marks them read
 @login_required
 def notices():
     items = notifications.recent(current_user.id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app import storage
 from app.cohorts import summary
@@ -110,6 +111,45 @@ def latest(user_id: int, module_id: int) -> Submission | None:
     return found[0] if found else None
 
 
+def latest_for_update(user_id: int, module_id: int) -> Submission | None:
+    """The latest attempt as it is now, for a read-modify-write: the student's attempts of the
+    module are locked first (PostgreSQL row locks; on SQLite the write transaction already
+    excludes other writers), so a concurrent request of the same student (a double click,
+    another tab) waits for this one and then sees what it did, instead of failing on a stale
+    version or a duplicate attempt number."""
+    db.session.execute(
+        db.select(Submission.id)
+        .where(Submission.user_id == user_id, Submission.module_id == module_id)
+        .with_for_update()
+    )
+    # A new statement: it also sees an attempt a concurrent request committed while we waited.
+    return db.session.scalars(
+        db.select(Submission)
+        .where(Submission.user_id == user_id, Submission.module_id == module_id)
+        .order_by(Submission.attempt_no.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _first_attempt(user_id: int, module_id: int, cohort_id: int) -> tuple[Submission, bool]:
+    """A new first draft (and True), or the attempt a concurrent request of the same student
+    created a moment ago (the unique attempt number decides; the loser goes on with the
+    winner's, under the same checks as any later request)."""
+    draft = Submission(
+        user_id=user_id, module_id=module_id, cohort_id=cohort_id, attempt_no=1, status=Status.DRAFT
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(draft)
+    except IntegrityError:
+        found = latest_for_update(user_id, module_id)
+        if found is None:
+            raise
+        return found, False
+    return draft, True
+
+
 # --- the fact-check data -------------------------------------------------------------------
 
 
@@ -169,28 +209,26 @@ def save_draft(
 ) -> Submission:
     """Create or update the student's draft for ``module``, with its screenshots."""
     check_lengths(data)
-    current = latest(user.id, module.id)
+    current, created = latest_for_update(user.id, module.id), False
     if current is None:
-        current = Submission(
-            user_id=user.id,
-            module_id=module.id,
-            cohort_id=cohort_id,
-            attempt_no=1,
-            status=Status.DRAFT,
-        )
-        db.session.add(current)
-    elif current.status == Status.RETURNED:
-        raise HomeworkError(_l("This attempt was returned. Start a revision to change it."))
-    elif current.status != Status.DRAFT:
-        raise HomeworkError(_l("This homework has been submitted and can no longer be changed."))
-    elif version is not None and current.version != version:
-        raise Conflict(_l("This homework was changed in another window. Reload the page."))
+        current, created = _first_attempt(user.id, module.id, cohort_id)
+    if not created:
+        _check_editable(current, version)
     _apply(current, data, language)
     _update_screenshots(current, new_images, set(remove_ids))
     current.updated_at = utcnow()
     db.session.flush()
     summary.note_activity(user.id, current.updated_at, cohort_id=current.cohort_id)
     return current
+
+
+def _check_editable(current: Submission, version: int | None) -> None:
+    if current.status == Status.RETURNED:
+        raise HomeworkError(_l("This attempt was returned. Start a revision to change it."))
+    if current.status != Status.DRAFT:
+        raise HomeworkError(_l("This homework has been submitted and can no longer be changed."))
+    if version is not None and current.version != version:
+        raise Conflict(_l("This homework was changed in another window. Reload the page."))
 
 
 def _apply(submission: Submission, data: FactCheck, language: str) -> None:
@@ -287,8 +325,11 @@ def submit(user, submission: Submission, version: int | None = None) -> Submissi
 
 
 def start_revision(user, module) -> Submission:
-    """A new draft attempt copied from the returned one (which stays as it was)."""
-    current = latest(user.id, module.id)
+    """A new draft attempt copied from the returned one (which stays as it was). A second click
+    (or another tab) while the revision was being started gets the revision it started."""
+    current = latest_for_update(user.id, module.id)
+    if current is not None and current.status == Status.DRAFT and current.attempt_no > 1:
+        return current
     if current is None or current.status != Status.RETURNED:
         raise HomeworkError(_l("Only a returned homework can be revised."))
     now = utcnow()

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cohorts import services as cohorts
+from app.db import writes_on_get
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.forms import VERDICT_LABELS
@@ -95,6 +96,7 @@ def _load(submission_id: int) -> Submission:
 
 
 @bp.route("/submissions/<int:submission_id>")
+@writes_on_get  # opening the page claims the submission
 @role_required(Role.REVIEWER)
 def submission(submission_id: int):
     sub = _load(submission_id)

@@ -191,7 +191,20 @@ def claim_next(reviewer, filters: QueueFilter) -> Submission | None:
     return None
 
 
+def _lock(submission: Submission) -> None:
+    """Read ``submission`` again under a row lock before a read-modify-write: a concurrent
+    grade or release of it (another reviewer, a double click) waits for this transaction, and
+    the checks below see what that one did instead of failing on a stale version at flush."""
+    db.session.scalars(  # fetched, so that populate_existing refreshes ``submission``
+        db.select(Submission)
+        .where(Submission.id == submission.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def release(reviewer, submission: Submission) -> None:
+    _lock(submission)
     if submission.status == Status.IN_REVIEW and submission.claimed_by_id == reviewer.id:
         submission.status = Status.SUBMITTED
         submission.claimed_by_id = submission.claimed_at = submission.claim_expires_at = None
@@ -220,6 +233,7 @@ def grade(
 
     ``scores`` maps every rubric criterion's id to (points, feedback).
     """
+    _lock(submission)
     if not can_grade(reviewer, submission):
         raise HomeworkError(_l("You cannot review this homework."))
     if submission.version != version:
@@ -262,6 +276,7 @@ def grade(
     try:
         db.session.flush()
     except StaleDataError as exc:  # graded by someone else between our read and write
+        db.session.rollback()  # the failed flush left the transaction unusable
         raise Conflict(_l("This homework has already been graded.")) from exc
     record(
         "homework.graded",

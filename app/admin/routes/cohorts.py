@@ -110,15 +110,23 @@ def edit_cohort(cohort_id: int):
     del form.course  # a cohort keeps its course
     if request.method == "GET":
         form.sequential.data = "1" if cohort.sequential else "0"
+        form.loaded.data = cohorts.settings_fingerprint(cohort)
     if form.validate_on_submit():
-        cohorts.update_cohort(
-            cohort,
-            name=form.name.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-            default_locale=form.default_locale.data,
-            sequential=form.sequential.data == "1",
-        )
+        try:
+            cohorts.update_cohort(
+                cohort,
+                name=form.name.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                default_locale=form.default_locale.data,
+                sequential=form.sequential.data == "1",
+                loaded=form.loaded.data,
+            )
+        except cohorts.CohortChanged as exc:
+            # Keep what this admin typed; a second save knowingly replaces the other's edit.
+            form.loaded.data = cohorts.settings_fingerprint(cohort)
+            form.name.errors = [*form.name.errors, str(exc)]
+            return render_template("admin/cohort_form.html", form=form, cohort=cohort), 409
         flash(_("The group has been saved."), "success")
         return redirect(url_for("admin.cohort", cohort_id=cohort.id))
     return render_template("admin/cohort_form.html", form=form, cohort=cohort)
