@@ -45,7 +45,9 @@ class Outcome:
 def shown_name(name: str) -> str:
     """The file name for a message: control characters replaced, very long names shortened
     (the page escapes it and lets it wrap)."""
-    clean = "".join("\N{REPLACEMENT CHARACTER}" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in name)
+    clean = "".join(
+        "\N{REPLACEMENT CHARACTER}" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in name
+    )
     return clean if len(clean) <= NAME_SHOWN_MAX else clean[: NAME_SHOWN_MAX - 1] + "…"
 
 
