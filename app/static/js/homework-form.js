@@ -31,6 +31,7 @@
   function atMax() {
     if (count() < max) { return false; }
     button.hidden = true;
+    button.style.display = "none"; // the site's button style would override [hidden]
     if (message) { message.hidden = false; }
     return true;
   }
