@@ -135,10 +135,19 @@ def homework(course_slug: str, module_slug: str):
             language=ctx.lang,
             submit=bool(form.submit.data),
         )
-    except services.Conflict as exc:
-        return render_template(
-            "errors/error.html", code=409, title=_("Changed meanwhile"), message=str(exc)
-        ), 409
+    except services.Conflict:
+        # Not an error page: "reload" would throw away what was typed in this window. The
+        # form comes back as typed, on the latest version, so saving again is a deliberate
+        # replacement.
+        latest = services.latest(current_user.id, ctx.module.id)
+        form.version.data = latest.version if latest else ""
+        message = _(
+            "This homework was changed in another window. What you typed here was not saved, "
+            "but it is still below: check it, then save again to replace the other version. "
+            "Screenshots you had chosen here were not attached: choose them again if they are "
+            "missing."
+        )
+        return _page(ctx, form, errors=[message], status=409)
     if outcome.saved:
         return _saved(form, course_slug, module_slug)
     if outcome.kept:

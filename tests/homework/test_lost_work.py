@@ -120,3 +120,26 @@ def test_the_not_saved_page_is_translated(app, client, login, make_user, world, 
     response = client.post(HW, data=data, content_type="multipart/form-data")
 
     assert title in response.get_data(as_text=True)
+
+
+def test_a_draft_changed_in_another_window_gives_the_text_back(app, client, login, world):
+    from tests.homework.fixtures import VERSION_RE, latest_submission, page_version, post_homework
+
+    login(client, world.owner)
+    assert post_homework(client, fact_check(claim="First")).status_code == 302
+    stale = page_version(client)
+    assert post_homework(client, fact_check(claim="Other window")).status_code == 302
+    before = snapshot(app)
+
+    response = post_homework(client, typed(), version=stale, shots=[(png(), "a.png")])
+
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "This homework was changed in another window." in html
+    assert TEXT["reasoning"] in html and 'class="error-summary"' in html
+    assert snapshot(app) == before
+    # Saving the page as it came back replaces the other window's version, on purpose.
+    current = VERSION_RE.search(html).group(1)
+    assert current == str(latest_submission(app, world.owner, world.modules["m1"]).version)
+    assert post_homework(client, typed(), version=current).status_code == 302
+    assert latest_submission(app, world.owner, world.modules["m1"]).reasoning == TEXT["reasoning"]
