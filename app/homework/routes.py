@@ -77,8 +77,10 @@ def _rows(raw: str | None) -> int:
     return min(int(raw), MAX_EVIDENCE) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
 
 
-def _page(ctx, form, *, errors=(), refused=(), kept=0, status=200):
-    attempts = services.attempts(current_user.id, ctx.module.id)
+def _page(ctx, form, *, attempts=None, errors=(), refused=(), kept=0, status=200):
+    """The homework page; ``attempts`` as loaded, or loaded afresh after a change."""
+    if attempts is None:
+        attempts = services.attempts(current_user.id, ctx.module.id)
     current = attempts[0] if attempts else None
     return render_template(
         "homework/homework.html",
@@ -103,7 +105,8 @@ def _page(ctx, form, *, errors=(), refused=(), kept=0, status=200):
 @login_required
 def homework(course_slug: str, module_slug: str):
     ctx = _student_context(course_slug, module_slug)
-    current = services.latest(current_user.id, ctx.module.id)
+    attempts = services.attempts(current_user.id, ctx.module.id)
+    current = attempts[0] if attempts else None
     editable = current is None or current.status == Status.DRAFT
     form = FactCheckForm()
     form.remove.choices = [
@@ -115,13 +118,13 @@ def homework(course_slug: str, module_slug: str):
         else:
             _prefill(form, Submission(claim="", method="", reasoning="", version=0))
             form.version.data = ""
-        return _page(ctx, form)
+        return _page(ctx, form, attempts=attempts)
     if not editable:
         if current.status == Status.RETURNED:
             error = _("This attempt was returned. Start a revision to change it.")
         else:
             error = _("This homework has been submitted and can no longer be changed.")
-        return _page(ctx, form, errors=[error], status=422)
+        return _page(ctx, form, attempts=attempts, errors=[error], status=422)
     valid = form.validate()
     try:
         outcome = saving.save_form(
