@@ -8,7 +8,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import DEMO_PASSWORD, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, check_accessibility, log_in
 
 pytestmark = pytest.mark.e2e
 HOMEWORK = "/courses/fact-checking/modules/disinformation/homework"
@@ -71,6 +71,7 @@ def test_the_error_summary_is_focused_and_in_view_and_rows_are_added_in_place(
     assert page.get_by_label("Remove screenshot 1").count() == 1  # the good one is attached
     assert page.get_by_label("The claim").input_value() == "A claim typed on a phone"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    check_accessibility(page)
 
     # The summary's link takes the focus to the field in error.
     summary.get_by_role("link", name=re.compile("Evidence 10, Link")).click()
