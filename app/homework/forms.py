@@ -1,3 +1,7 @@
+import re
+
+from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -47,20 +51,28 @@ def _url(form, field):
             raise ValidationError(str(exc)) from exc
 
 
-def _file_names(form, field):
+def bad_file_name(name: str) -> bool:
     """Browsers send a bare file name; one with a path in it comes from a crafted request. The
-    name is never used to store the file, but such a request is refused, not quietly trimmed."""
-    for upload in field.data or []:
-        name = getattr(upload, "filename", None) or ""
-        if (
-            "/" in name
-            or "\\" in name
-            or name in (".", "..")
-            or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
-        ):
-            raise ValidationError(
-                _l("The file name is not allowed. Rename the file and try again.")
-            )
+    name is never used to store the file, but such a file is refused, not quietly renamed."""
+    return (
+        "/" in name
+        or "\\" in name
+        or name in (".", "..")
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+    )
+
+
+BAD_FILE_NAME = _l("The file name is not allowed. Rename the file and try again.")
+TOO_MANY_ROWS = _l("You can add at most %(n)d evidence links.", n=MAX_EVIDENCE)
+_ROW_KEY = re.compile(r"evidence-(\d{1,9})-")
+
+
+def _evidence_rows(form, field):
+    """The list keeps the first ``MAX_EVIDENCE`` rows of a longer post and drops the rest without
+    a word; refuse such a post instead, so no link is lost unseen."""
+    posted = {m.group(1) for key in request.form if (m := _ROW_KEY.match(key))}
+    if len(posted) > MAX_EVIDENCE:
+        raise ValidationError(str(TOO_MANY_ROWS))
 
 
 class EvidenceForm(Form):
@@ -99,7 +111,12 @@ class FactCheckForm(FlaskForm):
         validators=[Optional()],
         validate_choice=True,
     )
-    evidence = FieldList(FormField(EvidenceForm), min_entries=3, max_entries=MAX_EVIDENCE)
+    evidence = FieldList(
+        FormField(EvidenceForm),
+        min_entries=3,
+        max_entries=MAX_EVIDENCE,
+        validators=[_evidence_rows],
+    )
     method = TextAreaField(
         _l("Method and tools"),
         description=_l("Which steps and tools you used, for example reverse image search."),
@@ -113,11 +130,29 @@ class FactCheckForm(FlaskForm):
     screenshots = MultipleFileField(
         _l("Add screenshots"),
         description=_l("PNG, JPEG or WebP, up to 5 in all."),
-        validators=[_file_names],
     )
     remove = SelectMultipleField(_l("Remove"), choices=[], coerce=int, validate_choice=False)
     save = SubmitField(_l("Save draft"))
     submit = SubmitField(_l("Submit for review"))
+    # Saves the draft and shows one more empty evidence row (the script adds rows without the
+    # round trip; this button is how it works without JavaScript).
+    add_row = SubmitField(_l("Add another link"))
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(element id, message) for each error, in page order, for the error summary."""
+        links = []
+        for f in self:
+            if f.type == "FieldList":
+                for n, entry in enumerate(f.entries, 1):
+                    for sub in entry.form:
+                        label = _("Evidence %(n)d, %(field)s", n=n, field=sub.label.text)
+                        links += [(sub.id, f"{label}: {e}") for e in sub.errors]
+                first = f.entries[0].form.url.id if f.entries else f.id
+                links += [(first, str(e)) for e in f.errors if not isinstance(e, list | dict)]
+            elif f.errors:
+                target = f"{f.id}-0" if f.type == "RadioField" else f.id
+                links += [(target, f"{f.label.text}: {e}") for e in f.errors]
+        return links
 
 
 class RevisionForm(FlaskForm):

@@ -1,14 +1,26 @@
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from app import storage
 from app.db import writes_on_get
+from app.errors import render_error
 from app.extensions import db
-from app.homework import bp, notifications, services
+from app.homework import bp, notifications, saving, services
 from app.homework.claimreview import claim_review
-from app.homework.forms import VERDICT_LABELS, FactCheckForm, RevisionForm
-from app.homework.models import Screenshot, Status, Submission, Verdict
+from app.homework.forms import TOO_MANY_ROWS, VERDICT_LABELS, FactCheckForm, RevisionForm
+from app.homework.models import MAX_EVIDENCE, Screenshot, Status, Submission, Verdict
 from app.homework.policy import can_view_submission
 from app.learning import services as learning
 from app.learning.content import pick
@@ -44,7 +56,7 @@ def _version(raw: str | None) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
 
 
-def _prefill(form: FactCheckForm, submission: Submission) -> None:
+def _prefill(form: FactCheckForm, submission: Submission, rows: int = 0) -> None:
     form.version.data = submission.version
     form.claim.data = submission.claim
     form.claim_url.data = submission.claim_url
@@ -54,11 +66,40 @@ def _prefill(form: FactCheckForm, submission: Submission) -> None:
     form.reasoning.data = submission.reasoning
     while len(form.evidence.entries):
         form.evidence.pop_entry()
-    rows = [(e.url, e.note) for e in submission.evidence]
-    for url, note in rows + [("", "")] * max(3 - len(rows), 2):
-        if len(form.evidence.entries) >= form.evidence.max_entries:
-            break
+    filled = [(e.url, e.note) for e in submission.evidence]
+    shown = max(len(filled) + max(3 - len(filled), 2), rows)
+    for url, note in (filled + [("", "")] * shown)[: min(shown, form.evidence.max_entries)]:
         form.evidence.append_entry({"url": url, "note": note})
+
+
+def _rows(raw: str | None) -> int:
+    """How many evidence rows the "add another link" button asked for (a plain number)."""
+    raw = raw or ""
+    return min(int(raw), MAX_EVIDENCE) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else 0
+
+
+def _page(ctx, form, *, attempts=None, errors=(), refused=(), kept=0, status=200):
+    """The homework page; ``attempts`` as loaded, or loaded afresh after a change."""
+    if attempts is None:
+        attempts = services.attempts(current_user.id, ctx.module.id)
+    current = attempts[0] if attempts else None
+    return render_template(
+        "homework/homework.html",
+        ctx=ctx,
+        form=form,
+        attempts=attempts,
+        current=current,
+        editable=current is None or current.status == Status.DRAFT,
+        errors=list(errors),
+        refused=list(refused),
+        kept=kept,
+        max_rows=MAX_EVIDENCE,
+        pick=pick,
+        verdicts=VERDICT_LABELS,
+        revision_form=RevisionForm(),
+        visible_status=services.visible_status,
+        criteria={c.id: c for c in ctx.module.criteria},
+    ), status
 
 
 @bp.route(MODULE, methods=["GET", "POST"])
@@ -72,71 +113,133 @@ def homework(course_slug: str, module_slug: str):
     form.remove.choices = [
         (s.id, str(s.position)) for s in (current.screenshots if current else [])
     ]
-    errors: list[str] = []
-    status = 200
-    if form.is_submitted():
-        if not editable:
-            if current.status == Status.RETURNED:
-                errors.append(_("This attempt was returned. Start a revision to change it."))
-            else:
-                errors.append(_("This homework has been submitted and can no longer be changed."))
-            status = 422
-        elif form.validate():
-            try:
-                version = _version(form.version.data)
-                saved = services.save_draft(
-                    current_user,
-                    ctx.module,
-                    ctx.progress.cohort.id,
-                    _data(form),
-                    language=ctx.lang,
-                    new_images=form.screenshots.data or [],
-                    remove_ids=form.remove.data or [],
-                    version=version,
-                )
-                if form.submit.data:
-                    services.submit(current_user, saved)
-            except services.Conflict as exc:
-                return render_template(
-                    "errors/error.html", code=409, title=_("Changed meanwhile"), message=str(exc)
-                ), 409
-            except (services.HomeworkError, storage.UploadError) as exc:
-                errors.append(str(exc))
-                status = 422
-            else:
-                if form.submit.data:
-                    flash(
-                        _(
-                            "Your homework has been submitted. You will get an email when a "
-                            "reviewer has looked at it."
-                        ),
-                        "success",
-                    )
-                else:
-                    flash(_("Draft saved. You can finish it later."), "success")
-                return redirect(
-                    url_for("homework.homework", course_slug=course_slug, module_slug=module_slug)
-                )
+    if not form.is_submitted():
+        if current is not None and editable:
+            _prefill(form, current, _rows(request.args.get("rows")))
         else:
-            status = 422
-    elif current is not None and editable:
-        _prefill(form, current)
-    else:
-        _prefill(form, Submission(claim="", method="", reasoning="", version=0))
-        form.version.data = ""
+            _prefill(form, Submission(claim="", method="", reasoning="", version=0))
+            form.version.data = ""
+        return _page(ctx, form, attempts=attempts)
+    if not editable:
+        if current.status == Status.RETURNED:
+            error = _("This attempt was returned. Start a revision to change it.")
+        else:
+            error = _("This homework has been submitted and can no longer be changed.")
+        return _page(ctx, form, attempts=attempts, errors=[error], status=422)
+    valid = form.validate()
+    try:
+        outcome = saving.save_form(
+            current_user,
+            ctx.module,
+            ctx.progress.cohort.id,
+            _data(form) if valid else None,
+            files=form.screenshots.data or [],
+            remove_ids=(form.remove.data or []) if valid else [],
+            version=_version(form.version.data),
+            language=ctx.lang,
+            submit=bool(form.submit.data),
+        )
+    except services.Conflict:
+        # Not an error page: "reload" would throw away what was typed in this window. The
+        # form comes back as typed, on the latest version, so saving again is a deliberate
+        # replacement.
+        latest = services.latest(current_user.id, ctx.module.id)
+        form.version.data = latest.version if latest else ""
+        message = _(
+            "This homework was changed in another window. What you typed here was not saved, "
+            "but it is still below: check it, then save again to replace the other version. "
+            "Screenshots you had chosen here were not attached: choose them again if they are "
+            "missing."
+        )
+        return _page(ctx, form, errors=[message], status=409)
+    if outcome.saved:
+        return _saved(form, course_slug, module_slug)
+    if outcome.kept:
+        # The page answers 422, and the request hook rolls back what such a request did: the
+        # screenshots kept with the draft are the one change this request means to keep.
+        db.session.commit()
+        storage.on_commit()
+        form.version.data = outcome.submission.version
+    if form.add_row.data and len(form.evidence.entries) < MAX_EVIDENCE:
+        form.evidence.append_entry()
+    return _page(
+        ctx, form, errors=outcome.errors, refused=outcome.refused, kept=outcome.kept, status=422
+    )
+
+
+def _saved(form: FactCheckForm, course_slug: str, module_slug: str):
+    here = {"course_slug": course_slug, "module_slug": module_slug}
+    if form.submit.data:
+        flash(
+            _(
+                "Your homework has been submitted. You will get an email when a "
+                "reviewer has looked at it."
+            ),
+            "success",
+        )
+        return redirect(url_for("homework.homework", **here))
+    flash(_("Draft saved. You can finish it later."), "success")
+    if not form.add_row.data:
+        return redirect(url_for("homework.homework", **here))
+    rows = len(form.evidence.entries)
+    if rows >= MAX_EVIDENCE:
+        flash(str(TOO_MANY_ROWS), "info")
+        return redirect(url_for("homework.homework", **here))
+    # The first empty row follows the filled ones (the draft keeps only rows with a link).
+    filled = sum(1 for e in form.evidence if e.url.data)
+    return redirect(
+        url_for("homework.homework", rows=rows + 1, _anchor=f"evidence-{filled}-url", **here)
+    )
+
+
+# --- a form posted after the session ended: say so, and give the text back -----------------
+
+
+@bp.before_request
+def signed_out_while_writing():
+    """A fact-check posted by someone who is no longer signed in (the session ended in another
+    tab or on another device): instead of a bare redirect to the login page, which would drop
+    what they wrote, show it back to copy."""
+    if (
+        request.method == "POST"
+        and request.endpoint == "homework.homework"
+        and not current_user.is_authenticated
+    ):
+        return _not_saved(401)
+    return None
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """The session behind the form is gone or was replaced (signed out and in again): nothing
+    is saved, and the student gets the form back with their text and a fresh token."""
+    db.session.rollback()
+    if request.endpoint != "homework.homework":
+        return render_error(
+            400, _("The form had expired. Please reload the page and submit it again.")
+        )
+    if not current_user.is_authenticated:
+        return _not_saved(400)
+    try:
+        ctx = _student_context(**request.view_args)
+    except HTTPException:
+        return _not_saved(400)
+    form = FactCheckForm()
+    message = _(
+        "This page had expired, so it was not saved. Your text is still here. If you had "
+        "chosen screenshots, choose them again."
+    )
+    return _page(ctx, form, errors=[message], status=400)
+
+
+def _not_saved(status: int):
+    form = FactCheckForm(meta={"csrf": False})
+    here = request.view_args or {}
     return render_template(
-        "homework/homework.html",
-        ctx=ctx,
+        "homework/not_saved.html",
         form=form,
-        attempts=attempts,
-        current=current,
-        editable=editable,
-        errors=errors,
-        pick=pick,
         verdicts=VERDICT_LABELS,
-        revision_form=RevisionForm(),
-        visible_status=services.visible_status,
-        criteria={c.id: c for c in ctx.module.criteria},
+        login_url=url_for("auth.login", next=url_for("homework.homework", **here)),
     ), status
 
 

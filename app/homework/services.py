@@ -253,13 +253,16 @@ def _apply(submission: Submission, data: FactCheck, language: str) -> None:
 
 def _update_screenshots(submission: Submission, new_images: Sequence, remove: set[int]) -> None:
     kept = [s for s in submission.screenshots if s.id not in remove]
-    images = [f for f in new_images if f and f.filename]
+    # Uploads, or images ``app.homework.saving`` has already checked and stored.
+    images = [f for f in new_images if isinstance(f, storage.StoredImage) or (f and f.filename)]
     if len(kept) + len(images) > MAX_SCREENSHOTS:
         raise HomeworkError(_l("You can attach at most %(n)d screenshots.", n=MAX_SCREENSHOTS))
     for shot in submission.screenshots:
         if shot.id in remove and not _shared(shot):
             storage.delete_later(shot.stored_name)
-    stored = [storage.save_image(f) for f in images]  # raises UploadError; rollback cleans up
+    stored = [  # save_image raises UploadError; rollback cleans up
+        f if isinstance(f, storage.StoredImage) else storage.save_image(f) for f in images
+    ]
     submission.screenshots = kept
     db.session.flush()
     for position, shot in enumerate(submission.screenshots, 1):
