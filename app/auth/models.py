@@ -41,9 +41,7 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     # ``fold(name)``: what name searches compare (app.textsearch), on SQLite and PostgreSQL.
-    search_name: Mapped[str] = mapped_column(
-        String(SEARCH_NAME_MAX), default=_search_name_default
-    )
+    search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_MAX), default=_search_name_default)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -5,14 +5,14 @@ import pytest
 
 from app.audit.services import record
 from app.auth.models import User
-from app.cohorts.models import Cohort
 from app.cohorts import services as cohorts
+from app.cohorts.models import Cohort
 from app.extensions import db
 from app.textsearch import contains_pattern, fold
 from tests.admin.test_enrolment import MIXED, preview_url, upload
 from tests.admin.test_students import names
 from tests.conftest import post_form
-from tests.test_migrations import empty_database  # noqa: F401  (a fixture)
+from tests.test_migrations import empty_database as empty_database  # a fixture
 
 PEOPLE = {
     "kk": "Әлия Ғабитқызы Қоңырова-Өтегенова",
@@ -53,7 +53,7 @@ def people(app, world, make_user):
         ids[key] = make_user(name=name, email=f"{key}@example.kz").id
     with app.app_context():
         cohort = db.session.get(Cohort, world.cohort_id)
-        for key, user_id in ids.items():
+        for user_id in ids.values():
             person = db.session.get(User, user_id)
             cohorts.enrol(person, cohort)
             record("user.password_reset", actor=person, target=person)
