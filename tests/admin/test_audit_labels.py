@@ -16,7 +16,7 @@ from tests.admin.test_audit import listed, shown
 APP = Path(__file__).resolve().parents[2] / "app"
 NAMES = {
     "en": ("Students enrolled from a file", "Homework graded", "Group"),
-    "ru": ("Студенты зачислены из файла", "Домашнее задание оценено", "Группа"),
+    "ru": ("Студенты зачислены из файла", "Домашнее задание оценено", "Поток"),
     "kk": ("Студенттер файлдан тіркелді", "Үй тапсырмасы бағаланды", "Топ"),
 }
 
