@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from app.auth.models import search_key
+
 CHUNK = 20_000
 NAMES = ["Айгүл", "Ерлан", "Динара", "Нұрлан", "Ирина", "Тимур", "Әсел", "Daniyar", "Жанна"]
 LOCALES = ["kk", "ru", "en"]
@@ -141,13 +143,17 @@ class Loader:
 
     # -- the tables -------------------------------------------------------------------------
     def _user(self):
-        cols = "id, email, name, password_hash, locale, active, email_verified_at, created_at"
+        cols = (
+            "id, email, name, search_name, password_hash, locale, active, email_verified_at, "
+            "created_at"
+        )
 
         def rows():
             for k in range(self.count):
                 name = f"{NAMES[k % len(NAMES)]} {self.tag}-{k}"
                 yield (
-                    f"{self.user_id(k)}\t{self.tag}-{k}@bench.tekser.kz\t{name}\t\\N\t"
+                    f"{self.user_id(k)}\t{self.tag}-{k}@bench.tekser.kz\t{name}\t"
+                    f"{search_key(name)}\t\\N\t"
                     f"{LOCALES[k % 3]}\tt\t{_ts(START)}\t{_ts(START)}\n"
                 )
 

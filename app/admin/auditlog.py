@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
+from app.textsearch import contains_pattern
 
 PER_PAGE = 50
 ACTION_RE = re.compile(r"^[a-z_]{1,30}(\.[a-z_]{1,30}){0,2}\.?$")
@@ -72,11 +73,10 @@ def events(filters: AuditFilter):
     """(events with their actors, total, page, pages)."""
     query = select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
     if filters.actor:
-        text = filters.actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{text}%"
+        pattern = contains_pattern(filters.actor)
         query = query.where(
             or_(
-                func.lower(User.name).like(pattern, escape="\\"),
+                User.search_name.like(pattern, escape="\\"),
                 User.email.like(pattern, escape="\\"),
             )
         )

@@ -18,6 +18,7 @@ from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
 from app.policy import Role
+from app.textsearch import contains_pattern
 
 AccountError = accounts.AccountError
 PER_PAGE = 50
@@ -91,11 +92,10 @@ def search_users(text: str, role: str, page: int) -> tuple[list[User], int, int,
     """Users whose name or email contains ``text``, optionally with ``role``; a page of them."""
     query = select(User)
     if text:
-        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = contains_pattern(text)
         query = query.where(
             or_(
-                func.lower(User.name).like(pattern, escape="\\"),
+                User.search_name.like(pattern, escape="\\"),
                 User.email.like(pattern, escape="\\"),
             )
         )

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.homework.models import Status, Submission
 from app.learning.models import ModuleProgress
 from app.learning.progress import ModuleState
+from app.textsearch import contains_pattern
 
 PER_PAGE = 50
 SEARCH_MAX = 100
@@ -57,11 +58,6 @@ class Page:
     total: int
     page: int
     pages: int
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def base_query(cohort: Cohort, ids: list[int], *, attempts: bool = True):
@@ -122,8 +118,8 @@ def page(cohort: Cohort, table: TableQuery, *, search_emails: bool = True) -> Pa
     query = base_query(cohort, ids, attempts=table.sort == "attempts")
     counted = select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id)
     if table.search:
-        pattern = _like(table.search.lower())
-        matches = [func.lower(User.name).like(pattern, escape="\\")]
+        pattern = contains_pattern(table.search)
+        matches = [User.search_name.like(pattern, escape="\\")]
         if search_emails:
             matches.append(User.email.like(pattern, escape="\\"))
         query = query.where(or_(*matches))

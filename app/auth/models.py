@@ -5,16 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.policy import Role
+from app.textsearch import fold
 
 NAME_MAX = 120
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
+SEARCH_NAME_MAX = 4 * NAME_MAX  # case folding and NFKC can lengthen a name
+
+
+def search_key(name: str | None) -> str:
+    return fold(name or "")[:SEARCH_NAME_MAX]
+
+
+def _search_name_default(context) -> str:
+    # Also fills bulk Core inserts (enrolment, seed), which never pass through ``validates``.
+    return search_key(context.get_current_parameters().get("name"))
 
 
 class User(db.Model):
@@ -29,6 +40,8 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # ``fold(name)``: what name searches compare (app.textsearch), on SQLite and PostgreSQL.
+    search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_MAX), default=_search_name_default)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(2))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -39,6 +52,11 @@ class User(db.Model):
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
     )
+
+    @validates("name")
+    def _keep_search_name(self, _key: str, value: str) -> str:
+        self.search_name = search_key(value)
+        return value
 
     # Flask-Login protocol (the session id, not the user id, identifies a login).
     @property

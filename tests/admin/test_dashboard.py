@@ -267,3 +267,46 @@ def test_time_to_feedback_is_over_recent_first_attempts(app, as_admin, world):
     assert d.backlog == {"draft": 1, "submitted": 0, "in_review": 0, "returned": 1, "accepted": 2}
     html = as_admin.get(f"/admin/cohorts/{world.cohort_id}/dashboard").get_data(as_text=True)
     assert "First attempts reviewed in the last 30 days" in html
+
+
+def _chart(html: str, chart_id: str) -> tuple[str, list[str]]:
+    """A chart's visible caption and the figure shown by each bar."""
+    figure = html.split(f'aria-labelledby="{chart_id}-caption"', 1)[1].split("</figure>", 1)[0]
+    caption = re.search(r"<figcaption[^>]*><strong>([^<]+)</strong>", figure).group(1)
+    return caption, re.findall(r'class="chart-value">([^<]+)</text>', figure)
+
+
+def test_the_modules_chart_shows_the_tables_completion(app, as_admin, world):
+    """The chart measures what it says (completion per module, of everyone enrolled) and
+    shows the same numbers as the table's "Complete" and "Share of enrolled" columns."""
+    with app.app_context():
+        course = db.session.get(Course, world.course_id)
+        cohort_id = seed_cohort(course, 45, rng=random.Random(11)).id
+        db.session.commit()
+    html = as_admin.get(f"/admin/cohorts/{cohort_id}/dashboard").get_data(as_text=True)
+    caption, shown = _chart(html, "modules-chart")
+    assert caption == "Students who completed each module"
+    table = html.split('id="modules-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(
+        r'data-label="Complete">(\d+)</td><td class="num" data-label="Share of enrolled">(\d+)%',
+        table,
+    )
+    assert len(rows) == 3 and shown == [f"{n} ({p}%)" for n, p in rows]
+    assert len({p for _n, p in rows}) > 1  # the seed makes shares differ: not "100%" everywhere
+    desc = re.search(r'<desc id="modules-chart-desc">([^<]+)</desc>', html).group(1)
+    assert all(value in desc for value in shown)
+    assert 'aria-describedby="modules-chart-desc"' in html
+
+
+def test_every_chart_has_a_visible_title(as_admin, world, dataset):
+    html = as_admin.get(f"/admin/cohorts/{world.cohort_id}/dashboard").get_data(as_text=True)
+    titles = [
+        _chart(html, chart)[0] for chart in ("funnel-chart", "modules-chart", "backlog-chart")
+    ]
+    assert titles == [
+        "Students at each step",
+        "Students who completed each module",
+        "Latest homework attempts by state",
+    ]
+    funnel = _chart(html, "funnel-chart")[1]
+    assert funnel[:2] == ["5 (100%)", "2 (40%)"]

@@ -96,3 +96,117 @@ def test_admin_in_english_runs_a_group(live_server, phone, admin_account, tmp_pa
     page.goto(certificate_url)
     page.get_by_role("status").get_by_text("Revoked", exact=True).wait_for()
     check_accessibility(page)
+
+
+# Long, realistic data for the width checks: a 50-letter Kazakh double-barrelled name, an
+# email address near 200 characters, a long group name and a 200-character file name.
+LONG_NAME = "Гүлжаһан-Әйгерім Құрманғазықызы-Сейітқазина-Өмірзақова"
+LONG_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + ".kz"
+LONG_GROUP = "Шымкент облысы мектеп мұғалімдерінің фактчекинг тобы — көктемгі ағын 2027"
+LONG_FILE = "enrolment-" + "x" * 186 + ".csv"
+LANGUAGES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
+PHONE_WIDTH = 360
+
+
+def check_width(page) -> None:
+    """No sideways scrolling: the page is no wider than the phone's screen. (Local helper; the
+    lead unifies it with the shared one in tests/e2e/conftest.py.)"""
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > inner or inner > PHONE_WIDTH:  # a too-wide page also widens the viewport
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > 360.5)
+                 .slice(0, 5).map(e => e.tagName + '.' + e.className + ': '
+                 + (e.innerText || '').slice(0, 60))"""
+        )
+        raise AssertionError(f"{page.url}: {scroll} px wide > {inner} px; {wide}")
+
+
+def test_every_admin_page_fits_a_phone_in_every_language(
+    live_server, phone, admin_account, tmp_path
+):
+    assert sum(ch.isalpha() for ch in LONG_NAME) == 50 and len(LONG_EMAIL) >= 190
+    page = phone(locale="en")
+    log_in(page, live_server.url, admin_account, "en")
+    page.goto(live_server.url + "/admin/cohorts/new")
+    page.get_by_label("Name of the group").fill(LONG_GROUP)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("The group has been created.").wait_for()
+    cohort_url = page.url.split("?")[0]
+
+    rows = [
+        (LONG_NAME, "gulzhakhan@example.kz", "kk"),
+        ("Иван Петров", LONG_EMAIL, "ru"),
+        ("Ерлан Нұрланұлы", "not-an-email-" + "z" * 120, "kk"),  # an error row with a reason
+        ("Timur Bekov", "timur.bekov@example.org", "xx"),  # an unknown language
+    ]
+    csv_file = tmp_path / LONG_FILE
+    csv_file.write_text(
+        "ФИО;Почта;Язык\n" + "\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Rows with errors").wait_for()
+    preview_url = page.url
+    check_width(page)
+    page.get_by_role("button", name="Enrol these students").click()
+    page.get_by_text("Invitations sent").first.wait_for()
+
+    reviewer = make_reviewer(live_server, "reviewer-long@example.org", LONG_NAME, "kk")
+    assign_reviewer_in_ui(page, live_server.url, LONG_GROUP, reviewer)
+    page.goto(live_server.url + "/admin/users?q=" + LONG_NAME[:8].upper())
+    page.get_by_role("link", name=LONG_NAME).first.click()
+    user_url = page.url
+
+    pages = [
+        "/admin/",
+        "/admin/?archived=1",
+        "/admin/cohorts/new",
+        cohort_url,
+        preview_url,
+        cohort_url + "/dashboard",
+        cohort_url + "/students",
+        cohort_url + "/students?q=" + LONG_NAME[:6].lower(),
+        cohort_url + "/certificates",
+        "/admin/progress",
+        "/admin/users",
+        "/admin/users?q=ИВАН",
+        user_url,
+        "/admin/audit",
+        "/admin/audit?actor=admin",
+    ]
+    try:
+        for lang, button in LANGUAGES.items():
+            page.goto(live_server.url + "/admin/")
+            page.get_by_role("button", name=button, exact=True).click()
+            page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+            for path in pages:
+                url = path if path.startswith("http") else live_server.url + path
+                response = page.goto(url)
+                assert response.status == 200, (url, response.status)
+                check_width(page)
+                check_accessibility(page)
+            # The preview's error rows show their reason on screen, not off to the right.
+            page.goto(preview_url)
+            reasons = page.locator("tr.outcome-error td:last-child")
+            assert reasons.count() >= 2
+            for i in range(reasons.count()):
+                box = reasons.nth(i).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, box
+                assert len(reasons.nth(i).inner_text()) > 20
+        # The audit log names every event in the reader's language (kk was checked above;
+        # ru is the last language visited): no raw codes in the rows.
+        page.goto(live_server.url + "/admin/audit")
+        headers = page.locator("tbody th[scope=row]").all_inner_texts()
+        assert headers and not [h for h in headers if h.startswith(("cohort.", "user."))]
+        # The reviewer sees the review queue in their language (Kazakh) at the same width.
+        reviewer_page = phone(locale="kk")
+        log_in(reviewer_page, live_server.url, reviewer, "kk")
+        for path in ("/review/", "/admin/progress", cohort_url + "/students"):
+            url = path if path.startswith("http") else live_server.url + path
+            reviewer_page.goto(url)
+            check_width(reviewer_page)
+            check_accessibility(reviewer_page)
+    finally:
+        page.goto(live_server.url + "/admin/")
+        page.get_by_role("button", name="English", exact=True).click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 from app.admin import auditlog, bp
+from app.audit.events import detail_items, event_label, target_label
 from app.policy import Role, role_required
 
 
@@ -24,4 +25,7 @@ def audit():
         pages=pages,
         filters=filters,
         actions=auditlog.known_actions(),
+        event_label=event_label,
+        target_label=target_label,
+        detail_items=detail_items,
     )

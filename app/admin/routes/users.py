@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.admin import bp, services
 from app.admin.forms import ROLE_LABELS, ActiveForm, RolesForm
 from app.admin.routes._load import page_arg
+from app.audit.events import detail_items, event_label
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
@@ -70,6 +71,8 @@ def user(user_id: int):
         active_form=ActiveForm(),
         events=events,
         role_labels=ROLE_LABELS,
+        event_label=event_label,
+        detail_items=detail_items,
     )
 
 
