@@ -3,7 +3,7 @@
 SQLite's ``lower()`` folds only ASCII, and PostgreSQL's follows the database's locale (under
 ``C`` it is ASCII-only too), so the fold is done once in Python: every account stores
 ``search_name = fold(name)`` and a search compares it with ``fold(query)``. See
-docs/decisions/0008-case-insensitive-name-search.md."""
+docs/decisions/0010-case-insensitive-name-search.md."""
 
 from __future__ import annotations
 
