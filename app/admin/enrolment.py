@@ -255,7 +255,7 @@ def send_invitations(preview: EnrolmentImport, cohort: Cohort, *, limit: int) ->
     batch, rest = pending[:limit], pending[limit:]
     if not batch:
         return 0
-    from app.admin.links import external_url
+    from app.links import external_url
     from app.learning.content import pick
 
     users = {}

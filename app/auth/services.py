@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,6 +17,7 @@ from app.auth import sessions, tokens
 from app.auth.models import EMAIL_MAX, NAME_MAX, RoleGrant, User
 from app.db import utcnow
 from app.extensions import db
+from app.links import external_url
 from app.policy import Role
 
 _dummy_hashes: dict[str, str] = {}
@@ -110,8 +111,8 @@ def register(*, name: str, email: str, password: str, locale: str, next_url: str
             "account_exists",
             existing.locale or locale,
             user=existing,
-            login_url=url_for("auth.login", _external=True),
-            reset_url=url_for("auth.forgot_password", _external=True),
+            login_url=external_url("auth.login"),
+            reset_url=external_url("auth.forgot_password"),
         )
         return
     user = create_user(email=email, name=name, password=password, locale=locale)
@@ -125,7 +126,7 @@ def send_confirmation(user: User, next_url: str | None = None) -> None:
         "confirm_email",
         user.locale,
         user=user,
-        url=url_for("auth.confirm_email", token=token, _external=True),
+        url=external_url("auth.confirm_email", token=token),
     )
 
 
@@ -187,7 +188,7 @@ def request_password_reset(email: str) -> None:
         "reset_password",
         user.locale,
         user=user,
-        url=url_for("auth.reset_password", token=token, _external=True),
+        url=external_url("auth.reset_password", token=token),
     )
 
 

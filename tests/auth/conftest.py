@@ -1,0 +1,51 @@
+"""An app built from ProductionConfig, as a deployment starts it (the environment checked by
+``ProductionConfig.check``), on the test database and the SMTP sink."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from config import ProductionConfig
+from tests.conftest import _empty_tables
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "production-test-" + "k" * 40,
+    "CERT_SIGNING_KEY_FILE": "/nonexistent/issuer-key.pem",  # checked for presence only here
+    "RATELIMIT_SINGLE_PROCESS": "1",
+}
+
+
+@pytest.fixture
+def production_app(monkeypatch, database_url, smtp_sink, tmp_path) -> Callable:
+    made = []
+
+    def make(env: dict | None = None, **overrides):
+        for name, value in {**PRODUCTION_ENV, **(env or {})}.items():
+            monkeypatch.setenv(name, value)
+        settings = dict(
+            SQLALCHEMY_DATABASE_URI=database_url,
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=smtp_sink[1],
+            UPLOAD_DIR=str(tmp_path / "uploads"),
+            BASE_URL="https://tekser.example",
+            EXTRA_TRUSTED_HOSTS=[],
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+            SESSION_COOKIE_SECURE=False,
+        )
+        settings.update(overrides)
+        app = create_app(ProductionConfig, **settings)
+        made.append(app)
+        with app.app_context():
+            _empty_tables()
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
