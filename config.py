@@ -166,6 +166,12 @@ class ProductionConfig(Config):
                 "CERT_SIGNING_KEY_FILE, a PKCS#8 PEM file). Make one with "
                 "`TEKSER_ENV=development flask certificates keygen` and keep it secret."
             )
+        key_file = env.get("CERT_SIGNING_KEY_FILE")
+        if key_file and not env.get("CERT_SIGNING_KEY") and not os.access(key_file, os.R_OK):
+            raise RuntimeError(
+                f"CERT_SIGNING_KEY_FILE={key_file} cannot be read: the certificate issuer key "
+                "file must exist and be readable by the app's user."
+            )
         storage = env.get("RATELIMIT_STORAGE_URI", "memory://")
         limits_on = _bool("RATELIMIT_ENABLED", True, env)
         single = _bool("RATELIMIT_SINGLE_PROCESS", False, env)

@@ -18,7 +18,8 @@ def external_url(endpoint: str, **values) -> str:
     values.pop("_external", None)
     if has_request_context():
         return base_url() + _path(endpoint, values)
-    with current_app.test_request_context("/"):
+    # A request for BASE_URL itself: its host is trusted (production refuses others).
+    with current_app.test_request_context("/", base_url=base_url() + "/"):
         return base_url() + _path(endpoint, values)
 
 

@@ -14,17 +14,30 @@ from tests.conftest import _empty_tables
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "production-test-" + "k" * 40,
-    "CERT_SIGNING_KEY_FILE": "/nonexistent/issuer-key.pem",  # checked for presence only here
     "RATELIMIT_SINGLE_PROCESS": "1",
 }
+
+
+def signing_key_env(folder) -> dict[str, str]:
+    """A throwaway issuer key in a PEM file, as ``flask certificates keygen --pem`` writes it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.certificates import keys
+
+    pem = folder / "issuer-key.pem"
+    if not pem.exists():
+        pem.write_bytes(keys.private_to_pem(Ed25519PrivateKey.generate()))
+    return {"CERT_SIGNING_KEY_FILE": str(pem)}
 
 
 @pytest.fixture
 def production_app(monkeypatch, database_url, smtp_sink, tmp_path) -> Callable:
     made = []
 
-    def make(env: dict | None = None, **overrides):
-        for name, value in {**PRODUCTION_ENV, **(env or {})}.items():
+    def make(env: dict | None = None, *, empty: bool = True, **overrides):
+        monkeypatch.delenv("CERT_SIGNING_KEY", raising=False)
+        monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+        for name, value in {**PRODUCTION_ENV, **signing_key_env(tmp_path), **(env or {})}.items():
             monkeypatch.setenv(name, value)
         settings = dict(
             SQLALCHEMY_DATABASE_URI=database_url,
@@ -40,8 +53,9 @@ def production_app(monkeypatch, database_url, smtp_sink, tmp_path) -> Callable:
         settings.update(overrides)
         app = create_app(ProductionConfig, **settings)
         made.append(app)
-        with app.app_context():
-            _empty_tables()
+        if empty:
+            with app.app_context():
+                _empty_tables()
         return app
 
     yield make

@@ -24,4 +24,5 @@ def audit():
         pages=pages,
         filters=filters,
         actions=auditlog.known_actions(),
+        categories=auditlog.CATEGORIES,
     )
