@@ -5,7 +5,7 @@ import pytest
 
 from app import create_app
 from config import ProductionConfig, default_base_url
-from tests.auth.conftest import PRODUCTION_ENV, production_app, signing_key_env  # noqa: F401
+from tests.auth.conftest import PRODUCTION_ENV, signing_key_env
 from tests.conftest import ROOT
 
 
@@ -80,7 +80,7 @@ def _production_env(tmp_path, **changes) -> dict:
 
 def test_production_refuses_to_start_without_a_signing_key(tmp_path):
     env = _production_env(tmp_path, CERT_SIGNING_KEY_FILE=None)
-    with pytest.raises(RuntimeError, match="CERT_SIGNING_KEY .*keygen"):
+    with pytest.raises(RuntimeError, match=r"CERT_SIGNING_KEY .*keygen"):
         ProductionConfig.check(env)
     with pytest.raises(RuntimeError, match="cannot be read"):
         ProductionConfig.check({**env, "CERT_SIGNING_KEY_FILE": str(tmp_path / "missing.pem")})
@@ -90,7 +90,7 @@ def test_production_refuses_to_start_without_a_signing_key(tmp_path):
 def test_production_refuses_per_process_rate_limit_counters(tmp_path):
     env = _production_env(tmp_path, RATELIMIT_SINGLE_PROCESS=None)
     with pytest.raises(
-        RuntimeError, match="RATELIMIT_STORAGE_URI=redis://.*RATELIMIT_SINGLE_PROCESS"
+        RuntimeError, match=r"RATELIMIT_STORAGE_URI=redis://.*RATELIMIT_SINGLE_PROCESS"
     ):
         ProductionConfig.check(env)
     with pytest.raises(RuntimeError, match="memory://"):
@@ -100,17 +100,6 @@ def test_production_refuses_per_process_rate_limit_counters(tmp_path):
     ProductionConfig.check({**env, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
     ProductionConfig.check({**env, "RATELIMIT_SINGLE_PROCESS": "1"})
     ProductionConfig.check({**env, "RATELIMIT_ENABLED": "false"})  # nothing to count
-
-
-def test_production_answers_only_its_own_host_names(production_app):
-    app = production_app(EXTRA_TRUSTED_HOSTS=["www.tekser.example"])
-    client = app.test_client()
-    assert client.get("/", base_url="https://tekser.example").status_code == 200
-    assert client.get("/", base_url="https://www.tekser.example").status_code == 200
-    for host in ("evil.example", "tekser.example.evil.example", "127.0.0.1"):
-        response = client.get("/forgot-password", headers={"Host": host})
-        assert response.status_code == 400, host
-        assert "unknown host" in response.get_data(as_text=True)
 
 
 def test_trusted_hosts_come_from_base_url_and_the_environment(monkeypatch, tmp_path):

@@ -11,6 +11,7 @@ from app import create_app
 from app.extensions import db
 from config import ProductionConfig
 from tests.conftest import _empty_tables
+from tests.homework.fixtures import world  # noqa: F401 (a fixture for the mail tests)
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "production-test-" + "k" * 40,

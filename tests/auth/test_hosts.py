@@ -7,8 +7,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.auth.conftest import production_app  # noqa: F401
-from tests.homework.fixtures import make_submission, world  # noqa: F401
+from tests.homework.fixtures import make_submission
 
 BASE = "https://tekser.example"
 
@@ -36,6 +35,17 @@ def development_app(database_url, smtp_sink, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_production_answers_only_its_own_host_names(production_app):
+    app = production_app(EXTRA_TRUSTED_HOSTS=["www.tekser.example"])
+    client = app.test_client()
+    assert client.get("/", base_url="https://tekser.example").status_code == 200
+    assert client.get("/", base_url="https://www.tekser.example").status_code == 200
+    for host in ("evil.example", "tekser.example.evil.example", "127.0.0.1"):
+        response = client.get("/forgot-password", headers={"Host": host})
+        assert response.status_code == 400, host
+        assert "unknown host" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("config", ["test", "development", "production"])
@@ -73,7 +83,7 @@ def test_the_review_digest_runs_from_the_command_line(
     world,
     development_app,
     production_app,
-    mailbox,  # noqa: F811
+    mailbox,
 ):
     make_submission(app, world.owner, world.cohort_a, module_id=world.modules["m1"])
     target = development_app() if config == "development" else production_app(empty=False)

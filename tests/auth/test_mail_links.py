@@ -15,7 +15,7 @@ from app.cohorts.models import Cohort
 from app.extensions import db
 from app.learning.models import Course, Module
 from tests.conftest import ROOT, post_form
-from tests.homework.fixtures import enrol, grading, make_submission, post_grade, world  # noqa: F401
+from tests.homework.fixtures import enrol, grading, make_submission, post_grade
 
 BASE = "https://tekser.example/school"
 LOCALES = ("kk", "ru", "en")
@@ -48,7 +48,7 @@ def rendered(monkeypatch):
     return seen
 
 
-def _long_titles(app, world) -> None:  # noqa: F811
+def _long_titles(app, world) -> None:
     with app.app_context():
         course = db.session.get(Course, world.course_id)
         course.title = {lang: f"{LONG[lang]} ({lang})" for lang in LOCALES}
@@ -66,7 +66,7 @@ def _browser(app, locale):
     return client
 
 
-def _send_every_mail(app, world, make_user, login, locale):  # noqa: F811
+def _send_every_mail(app, world, make_user, login, locale):
     """Cause each kind of email once, for a person who reads ``locale``."""
     visitor = _browser(app, locale)
     form = {"name": "Әлия Сейітқызы", "email": f"new-{locale}@example.com"}
@@ -149,7 +149,7 @@ def test_a_long_non_ascii_subject_round_trips_through_smtp(app, mailbox):
     assert [m["Subject"] for m in mailbox.to("reader@example.com")] == subjects
 
 
-def test_a_line_break_in_a_title_stays_inside_the_subject(app, mailbox, monkeypatch):
+def test_a_line_break_in_a_title_stays_inside_the_subject(app):
     with app.test_request_context():
         subject, _text, _html = mail.render_mail(
             "homework_returned",
