@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 from flask_login import current_user
+from limits import parse as parse_limit
 
 from app.audit.events import ACCESS_DENIED, RATE_LIMITED, SECURITY_EVENTS
 from app.audit.models import AuditEvent
@@ -87,9 +88,16 @@ def record_denied(reason: str) -> None:
     record_after_refusal(ACCESS_DENIED, reason=reason[:200])
 
 
+# A flood of refused requests must not become a flood of audit rows: one per key a minute.
+RATE_LIMITED_RECORDS = parse_limit("1 per minute")
+
+
 def record_rate_limited(request_limit) -> None:
     """Flask-Limiter's ``on_breach``: the request is about to be answered 429."""
     args = list(getattr(request_limit, "request_args", None) or [])
+    limiter = getattr(request_limit, "limiter", None)
+    if limiter is not None and not limiter.hit(RATE_LIMITED_RECORDS, "audit-429", *args):
+        return
     record_after_refusal(
         RATE_LIMITED,
         outcome="refused",

@@ -29,7 +29,12 @@ def _account_limit():
 
 
 def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    # The normalised address, so spelling variants of one address share one bucket.
+    raw = (request.form.get("email") or "").strip()[:254]
+    try:
+        return "account:" + services.normalise_email(raw)
+    except services.AccountError:
+        return "account:" + raw.lower()
 
 
 def _token_account_key(account_of) -> str:

@@ -109,3 +109,33 @@ def test_a_429_is_a_security_event(limited, make_user):
         assert event.ip == "203.0.113.9"
         assert event.details["endpoint"] == "auth.confirm_email"
         assert event.details["outcome"] == "refused"
+
+
+def test_a_flood_of_429s_is_recorded_once_a_minute_per_key(limited):
+    from app.audit.models import AuditEvent
+
+    attacker = browser(limited, "203.0.113.9")
+    codes = [
+        post_form(attacker, f"/confirm/garbage{n}", token_from="/login").status_code
+        for n in range(14)
+    ]
+    assert codes.count(429) == 6
+    with limited.app_context():
+        count = db.session.scalar(
+            db.select(db.func.count()).where(AuditEvent.action == "auth.rate_limited")
+        )
+    assert count == 1
+
+
+def test_spellings_of_one_address_share_the_login_bucket(limited, make_user):
+    make_user(email="a@xn--e1afmkfd.xn--p1ai")
+    spellings = ["a@пример.рф", "A@ПРИМЕР.РФ", "a@xn--e1afmkfd.xn--p1ai"]
+    codes = [
+        post_form(
+            browser(limited, f"203.0.113.{n}"),
+            "/login",
+            {"email": spellings[n % 3], "password": "wrong password!"},
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes == [200] * 5 + [429]
