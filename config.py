@@ -9,6 +9,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 # A checkout keeps its data in instance/; an installed wheel must not write into
@@ -22,8 +23,8 @@ INSTANCE_DIR = Path(
 )
 
 
-def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+def _bool(name: str, default: bool, environ=os.environ) -> bool:
+    value = environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -34,6 +35,17 @@ def _int(name: str, default: int) -> int:
 
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused in production)
+
+
+def default_base_url(environ=os.environ) -> str:
+    """``BASE_URL``, or the development server's own address (``make run`` honours ``PORT``)."""
+    if environ.get("BASE_URL"):
+        return environ["BASE_URL"]
+    return f"http://127.0.0.1:{environ.get('PORT') or 5000}"
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 class Config:
@@ -53,8 +65,11 @@ class Config:
     COURSES_DIR = os.environ.get(
         "COURSES_DIR", str(BASE_DIR / "courses" if IS_CHECKOUT else INSTANCE_DIR / "courses")
     )
-    # Public address used in emails, QR codes and credentials (no trailing slash).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Public address used in emails, QR codes and credentials (no trailing slash). Every
+    # absolute link that leaves the app is built from it (app/links.py), never from Host.
+    BASE_URL = default_base_url()
+    # Production answers only these Host names (400 otherwise): BASE_URL's host plus these.
+    EXTRA_TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
 
     # Sessions: a server-side record per login (see app/auth/sessions.py).
     SESSION_COOKIE_NAME = "tekser_session"
@@ -85,6 +100,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # memory:// counts per process: production refuses it unless one process serves everything.
+    RATELIMIT_SINGLE_PROCESS = _bool("RATELIMIT_SINGLE_PROCESS", False)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     ACCOUNT_RATE_LIMIT = os.environ.get("ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")
 
@@ -94,6 +111,8 @@ class Config:
     # Tokens in emailed links.
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
     EMAIL_VERIFY_MAX_AGE = _int("EMAIL_VERIFY_MAX_AGE", 3 * 24 * 3600)
+    # An invitation link (choose your first password) works once, for this many days.
+    INVITATION_MAX_AGE_DAYS = _int("INVITATION_MAX_AGE_DAYS", 14)
 
     # Homework review.
     REVIEW_CLAIM_MINUTES = _int("REVIEW_CLAIM_MINUTES", 30)
@@ -139,12 +158,43 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod
-    def check(cls) -> None:
-        key = os.environ.get("SECRET_KEY", "")
+    def trusted_hosts(cls, base_url: str, extra: list[str]) -> list[str]:
+        """The Host names production answers: BASE_URL's own, plus TRUSTED_HOSTS."""
+        host = urlsplit(base_url).hostname
+        return list(dict.fromkeys([*([host] if host else []), *extra]))
+
+    @classmethod
+    def check(cls, environ=None) -> None:
+        """Refuse to start with a setting that is unsafe in production (read from the
+        environment, as the running app will see it)."""
+        env = os.environ if environ is None else environ
+        key = env.get("SECRET_KEY", "")
         if len(key) < 32 or key == DEV_SECRET_KEY:
             raise RuntimeError(
                 "ProductionConfig needs SECRET_KEY in the environment: at least 32 random "
                 "characters, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        if not (env.get("CERT_SIGNING_KEY") or env.get("CERT_SIGNING_KEY_FILE")):
+            raise RuntimeError(
+                "ProductionConfig needs the certificate issuer key: set CERT_SIGNING_KEY (or "
+                "CERT_SIGNING_KEY_FILE, a PKCS#8 PEM file). Make one with "
+                "`TEKSER_ENV=development flask certificates keygen` and keep it secret."
+            )
+        key_file = env.get("CERT_SIGNING_KEY_FILE")
+        if key_file and not env.get("CERT_SIGNING_KEY") and not os.access(key_file, os.R_OK):
+            raise RuntimeError(
+                f"CERT_SIGNING_KEY_FILE={key_file} cannot be read: the certificate issuer key "
+                "file must exist and be readable by the app's user."
+            )
+        storage = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        limits_on = _bool("RATELIMIT_ENABLED", True, env)
+        single = _bool("RATELIMIT_SINGLE_PROCESS", False, env)
+        if limits_on and storage.startswith("memory://") and not single:
+            raise RuntimeError(
+                "ProductionConfig needs shared rate-limit counters: with RATELIMIT_STORAGE_URI="
+                "memory:// each worker process counts alone, so the limits multiply by the "
+                "number of workers. Set RATELIMIT_STORAGE_URI=redis://host:6379, or "
+                "RATELIMIT_SINGLE_PROCESS=1 if exactly one process serves the site."
             )
 
 

@@ -56,6 +56,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         config_class.check()
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if issubclass(config_class, ProductionConfig):
+        _refuse_unknown_hosts(app, config_class)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
@@ -85,6 +87,22 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     errors.register(app)
     cli.register(app)
     return app
+
+
+def _refuse_unknown_hosts(app: Flask, config_class: type[ProductionConfig]) -> None:
+    """Answer 400 to a Host header that is not ours. Links never come from Host (app/links.py),
+    but caches, logs and redirects should not be fooled by a forged one either."""
+    from werkzeug.exceptions import SecurityError
+
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = config_class.trusted_hosts(
+            app.config["BASE_URL"], app.config["EXTRA_TRUSTED_HOSTS"]
+        )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # No URL adapter exists for an untrusted host, so no page template can be rendered.
+        return Response("Bad request: unknown host.\n", 400, mimetype="text/plain")
 
 
 def _init_extensions(app: Flask) -> None:
@@ -120,7 +138,7 @@ def _sqlite_transactions() -> None:
     SQLite answers "database is locked" at once. So every transaction that may write takes the
     write lock up front (``BEGIN IMMEDIATE``) and waits for it (the connection's busy timeout);
     safe requests (GET, HEAD, OPTIONS) keep a deferred ``BEGIN`` and read concurrently, which
-    WAL journal mode lets them do while a writer works (docs/decisions/0008)."""
+    WAL journal mode lets them do while a writer works (docs/decisions/0008-concurrent-requests.md)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 

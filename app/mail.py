@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import SMTP, EmailPolicy
 from email.utils import make_msgid
 
 from flask import current_app, g, render_template
@@ -24,10 +26,35 @@ class Mail:
     html: str | None = None
 
 
+class _Policy(EmailPolicy):
+    """The standard SMTP policy, but a non-ASCII Subject is encoded whole, as RFC 2047 encoded
+    words that carry their own spaces. The standard folder (CPython 3.11) drops or adds the
+    space where it breaks a line between encoded words: Russian subjects arrived as
+    "нужнодоработать", English ones with a leading space."""
+
+    def _subject(self, name: str, value) -> str | None:
+        text = str(value)
+        if name.lower() != "subject" or text.isascii():
+            return None
+        encoded = Header(text, "utf-8", header_name=name).encode(linesep=self.linesep)
+        return f"{name}: {encoded}{self.linesep}"
+
+    def fold(self, name, value):
+        return self._subject(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        folded = self._subject(name, value)
+        return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+
+POLICY = _Policy() + SMTP
+
+
 def render_mail(template: str, locale: str | None, **context) -> tuple[str, str, str]:
     """Render ``templates/mail/<template>.{subject,txt,html}`` in ``locale``."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        # One line: a line break in a title must neither fail the header nor start another.
+        subject = " ".join(render_template(f"mail/{template}.subject.txt", **context).split())
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
     return subject, text, html
@@ -54,7 +81,7 @@ def deliver_queued() -> None:
 
 def _message(mail: Mail) -> EmailMessage:
     config = current_app.config
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = config["MAIL_DEFAULT_SENDER"]
     msg["To"] = mail.to
     msg["Subject"] = mail.subject

@@ -73,7 +73,8 @@ def signing_key(env: dict) -> dict[str, str]:
     out = subprocess.run(
         [str(Path(sys.executable).parent / "flask"), "certificates", "keygen"],
         cwd=ROOT,
-        env={**env, "FLASK_APP": "app:create_app"},
+        # Production refuses to start without a key, so the key is made by a development app.
+        env={**env, "FLASK_APP": "app:create_app", "TEKSER_ENV": "development"},
         capture_output=True,
         text=True,
         timeout=120,

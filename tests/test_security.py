@@ -1,7 +1,12 @@
+import subprocess
+import sys
+
 import pytest
 
 from app import create_app
-from config import ProductionConfig
+from config import ProductionConfig, default_base_url
+from tests.auth.conftest import PRODUCTION_ENV, signing_key_env
+from tests.conftest import ROOT
 
 
 def test_security_headers_on_every_page(client):
@@ -30,6 +35,9 @@ def test_production_refuses_to_start_without_a_real_secret(monkeypatch):
 
 def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    for name, value in signing_key_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
     app = create_app(
         ProductionConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.db",
@@ -63,3 +71,68 @@ def test_500_shows_a_request_id_and_no_trace(app_factory):
 def test_json_clients_get_json_errors(client):
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.json["error"]
+
+
+def _production_env(tmp_path, **changes) -> dict:
+    env = {**PRODUCTION_ENV, **signing_key_env(tmp_path), **changes}
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def test_production_refuses_to_start_without_a_signing_key(tmp_path):
+    env = _production_env(tmp_path, CERT_SIGNING_KEY_FILE=None)
+    with pytest.raises(RuntimeError, match=r"CERT_SIGNING_KEY .*keygen"):
+        ProductionConfig.check(env)
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        ProductionConfig.check({**env, "CERT_SIGNING_KEY_FILE": str(tmp_path / "missing.pem")})
+    ProductionConfig.check({**env, "CERT_SIGNING_KEY": "z3u2...secret"})
+
+
+def test_production_refuses_per_process_rate_limit_counters(tmp_path):
+    env = _production_env(tmp_path, RATELIMIT_SINGLE_PROCESS=None)
+    with pytest.raises(
+        RuntimeError, match=r"RATELIMIT_STORAGE_URI=redis://.*RATELIMIT_SINGLE_PROCESS"
+    ):
+        ProductionConfig.check(env)
+    with pytest.raises(RuntimeError, match="memory://"):
+        ProductionConfig.check({**env, "RATELIMIT_STORAGE_URI": "memory://"})
+    with pytest.raises(RuntimeError, match="memory://"):
+        ProductionConfig.check({**env, "RATELIMIT_SINGLE_PROCESS": "0"})
+    ProductionConfig.check({**env, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
+    ProductionConfig.check({**env, "RATELIMIT_SINGLE_PROCESS": "1"})
+    ProductionConfig.check({**env, "RATELIMIT_ENABLED": "false"})  # nothing to count
+
+
+def test_trusted_hosts_come_from_base_url_and_the_environment(monkeypatch, tmp_path):
+    assert ProductionConfig.trusted_hosts("https://tekser.kz/app", []) == ["tekser.kz"]
+    assert ProductionConfig.trusted_hosts("https://tekser.kz:8443", ["a.kz", "tekser.kz"]) == [
+        "tekser.kz",
+        "a.kz",
+    ]
+    out = subprocess.run(
+        [sys.executable, "-c", "from config import Config; print(Config.EXTRA_TRUSTED_HOSTS)"],
+        cwd=ROOT,
+        env={"TRUSTED_HOSTS": "a.example, b.example,,", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "['a.example', 'b.example']"
+
+
+def test_development_base_url_follows_the_port(tmp_path):
+    assert default_base_url({}) == "http://127.0.0.1:5000"
+    assert default_base_url({"PORT": "5077"}) == "http://127.0.0.1:5077"
+    assert default_base_url({"PORT": "5077", "BASE_URL": "https://x.kz"}) == "https://x.kz"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app import create_app; print(create_app('development').config['BASE_URL'])",
+        ],
+        cwd=ROOT,
+        env={"PORT": "5077", "PATH": "/usr/bin:/bin", "TEKSER_INSTANCE_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().endswith("http://127.0.0.1:5077")

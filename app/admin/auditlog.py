@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from app.audit.events import CATEGORIES
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
@@ -31,6 +32,7 @@ class AuditFilter:
     since: date | None = None
     until: date | None = None
     page: int = 1
+    category: str = ""  # a key of app.audit.events.CATEGORIES, e.g. "security"
 
     @classmethod
     def parse(cls, args) -> AuditFilter:
@@ -40,10 +42,13 @@ class AuditFilter:
             raise BadFilter("actor")
         if action and not ACTION_RE.match(action):
             raise BadFilter("action")
+        category = args.get("category", "").strip()
+        if category and category not in CATEGORIES:
+            raise BadFilter("category")
         since, until = _date(args.get("since")), _date(args.get("until"))
         if since and until and until < since:
             raise BadFilter("dates")
-        return cls(actor, action, since, until, _page(args.get("page")))
+        return cls(actor, action, since, until, _page(args.get("page")), category)
 
 
 def _date(value: str | None) -> date | None:
@@ -84,6 +89,8 @@ def events(filters: AuditFilter):
         query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
     elif filters.action:
         query = query.where(AuditEvent.action == filters.action)
+    if filters.category:
+        query = query.where(AuditEvent.action.in_(sorted(CATEGORIES[filters.category][1])))
     if filters.since:
         query = query.where(AuditEvent.at >= _start_of(filters.since))
     if filters.until:

@@ -23,10 +23,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from app import mail
 from app.admin.csvparse import DEFAULT_MAX_ROWS, FileProblem, Reason, read_rows
+from app.admin.invitations import can_invite, send_invitation
 from app.audit.services import record
-from app.auth import tokens
 from app.auth.models import RoleGrant, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
 from app.cohorts.services import CohortArchived, EnrolmentError
@@ -255,32 +254,16 @@ def send_invitations(preview: EnrolmentImport, cohort: Cohort, *, limit: int) ->
     batch, rest = pending[:limit], pending[limit:]
     if not batch:
         return 0
-    from app.admin.links import external_url
-    from app.learning.content import pick
-
     users = {}
     for chunk in _chunks(batch):
         users.update(
             (u.id, u) for u in db.session.scalars(db.select(User).where(User.id.in_(chunk)))
         )
-    forgot_url = external_url("auth.forgot_password")
     for user_id in batch:
         user = users.get(user_id)
-        if user is None or not user.active or user.password_hash is not None:
+        if user is None or not can_invite(user):
             continue  # gone, deactivated, or has set a password already
-        token = tokens.make(tokens.RESET, {"u": user.id, "h": tokens.password_fingerprint(None)})
-        locale = user.locale or cohort.default_locale
-        mail.queue(
-            user.email,
-            "invitation",
-            locale,
-            user=user,
-            cohort_name=cohort.name,
-            course_title=str(pick(cohort.course.title, locale)),
-            url=external_url("auth.reset_password", token=token),
-            forgot_url=forgot_url,
-            hours=max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600),
-        )
+        send_invitation(user, cohort)
     preview.pending_invites = rest
     preview.invites_sent = (preview.invites_sent or 0) + len(batch)
     db.session.flush()

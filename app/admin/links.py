@@ -1,18 +1,10 @@
-"""Links that leave the site (emails, invite links) use the configured public ``BASE_URL``,
-also from the command line, where there is no request to take a host from."""
+"""Links to cohorts' invite pages; absolute links come from ``app.links`` (``BASE_URL``)."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, url_for
+from app.links import external_url
 
-
-def external_url(endpoint: str, **values) -> str:
-    """``BASE_URL`` followed by the route's path (as ``flask cohorts create`` prints it)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)[len(request.script_root) :]
-    with current_app.test_request_context("/"):
-        return base + url_for(endpoint, **values)
+__all__ = ["external_url", "invite_url"]
 
 
 def invite_url(cohort) -> str | None:

@@ -1,6 +1,10 @@
 """How the audit log names its events, the things they are about and their details, in the
 reader's language. Plain dicts, so each domain's new codes are one added line; a code without
-a label is shown as it is stored."""
+a label is shown as it is stored.
+
+``SECURITY_EVENTS`` is what the audit log's "Security events" filter selects; these events are
+also written to the server log as one JSON line each (``app.audit.services.record``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,44 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+LOGIN_SUCCEEDED = "auth.login_succeeded"
+LOGIN_FAILED = "auth.login_failed"
+LOGOUT = "auth.logout"
+RATE_LIMITED = "auth.rate_limited"
+PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"  # noqa: S105 (an event code)
+PASSWORD_RESET = "user.password_reset"  # noqa: S105 (done; the code predates this module)
+PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an event code)
+PASSWORD_CHANGE_FAILED = "auth.password_change_failed"  # noqa: S105 (an event code)
+EMAIL_CONFIRMED = "auth.email_confirmed"
+INVITATION_SENT = "auth.invitation_sent"
+INVITATION_ACCEPTED = "auth.invitation_accepted"
+DEACTIVATED = "user.deactivated"
+REACTIVATED = "user.reactivated"
+ACCESS_DENIED = "access.denied"
+
+SECURITY_LABELS = {
+    LOGIN_SUCCEEDED: _l("Signed in"),
+    LOGIN_FAILED: _l("Failed sign-in"),
+    LOGOUT: _l("Signed out"),
+    RATE_LIMITED: _l("Too many attempts (blocked)"),
+    PASSWORD_RESET_REQUESTED: _l("Password reset requested"),
+    PASSWORD_RESET: _l("Password reset"),
+    PASSWORD_CHANGED: _l("Password changed"),
+    PASSWORD_CHANGE_FAILED: _l("Password change refused (wrong current password)"),
+    EMAIL_CONFIRMED: _l("Email address confirmed"),
+    INVITATION_SENT: _l("Invitation sent"),
+    INVITATION_ACCEPTED: _l("Invitation accepted"),
+    DEACTIVATED: _l("Account deactivated"),
+    REACTIVATED: _l("Account reactivated"),
+    ACCESS_DENIED: _l("Access denied"),
+}
+
+SECURITY_EVENTS = frozenset(SECURITY_LABELS)
+
+# Filters on the audit page: category -> (label, the event codes it selects).
+CATEGORIES = {"security": (_l("Security events"), SECURITY_EVENTS)}
+
 EVENT_LABELS = {
-    "access.denied": _l("Access refused"),
     "certificate.issued": _l("Certificate issued"),
     "certificate.revoked": _l("Certificate revoked"),
     "cohort.archived": _l("Group archived"),
@@ -23,10 +63,8 @@ EVENT_LABELS = {
     "cohort.reviewer_removed": _l("Reviewer removed from a group"),
     "cohort.updated": _l("Group settings changed"),
     "homework.graded": _l("Homework graded"),
-    "user.deactivated": _l("Account deactivated"),
-    "user.password_reset": _l("Password reset"),
-    "user.reactivated": _l("Account reactivated"),
     "user.roles_changed": _l("Roles changed"),
+    **SECURITY_LABELS,
 }
 
 TARGET_LABELS = {
@@ -45,19 +83,33 @@ DETAIL_LABELS = {
     "counts": _l("Counts"),
     "course_id": _l("Course"),
     "decision": _l("Decision"),
+    "email": _l("Email address given"),
     "endpoint": _l("Page"),
     "filename": _l("File"),
     "import_id": _l("Import"),
+    "key": _l("Counted by"),
+    "limit": _l("Limit"),
     "method": _l("Method"),
     "module_id": _l("Module"),
     "name": _l("Name"),
     "note": _l("Note"),
+    "outcome": _l("Outcome"),
     "path": _l("Address"),
     "points": _l("Points"),
     "reason": _l("Reason"),
     "reviewer_id": _l("Reviewer"),
     "student_id": _l("Student"),
     "user_id": _l("Account"),
+}
+
+
+# Values of the "outcome" detail that security events write.
+OUTCOME_LABELS = {
+    "failure": _l("failed"),
+    "ignored": _l("ignored"),
+    "refused": _l("refused"),
+    "sent": _l("sent"),
+    "success": _l("succeeded"),
 }
 
 
@@ -77,7 +129,9 @@ def detail_items(details: dict[str, Any] | None) -> list[tuple[str, str]]:
     items = []
     for key, value in (details or {}).items():
         label = DETAIL_LABELS.get(key)
-        if isinstance(value, str):
+        if key == "outcome" and value in OUTCOME_LABELS:
+            shown = str(OUTCOME_LABELS[value])
+        elif isinstance(value, str):
             shown = value
         elif isinstance(value, list) and all(isinstance(v, str | int) for v in value):
             shown = ", ".join(str(v) for v in value) or "—"

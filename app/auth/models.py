@@ -48,6 +48,10 @@ class User(db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The pending invitation (choose a first password): SHA-256 of its single-use token and
+    # when it was sent. Re-sending replaces the hash (the old link dies); using it clears it.
+    invitation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invitation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"

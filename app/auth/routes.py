@@ -1,8 +1,10 @@
+import hashlib
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import bp, services, sessions
+from app.auth import bp, invitations, services, sessions
 from app.auth.forms import (
     ChangePasswordForm,
     ConfirmEmailForm,
@@ -27,17 +29,54 @@ def _account_limit():
 
 
 def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    # The normalised address, so spelling variants of one address share one bucket.
+    raw = (request.form.get("email") or "").strip()[:254]
+    try:
+        return "account:" + services.normalise_email(raw)
+    except services.AccountError:
+        return "account:" + raw.lower()
+
+
+def _token_account_key(account_of) -> str:
+    """The account an emailed link's token names, so every link to one account shares a
+    bucket (and a flood of made-up tokens, each in its own bucket, blocks nobody else)."""
+    token = (request.view_args or {}).get("token") or ""
+    account = account_of(token) if len(token) <= 500 else None
+    if account is not None:
+        return f"link-account:{account}"
+    return "link-token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def _reset_key() -> str:
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    return _token_account_key(lambda token: services.reset_account_id(token, max_age))
+
+
+def _confirm_key() -> str:
+    max_age = current_app.config["EMAIL_VERIFY_MAX_AGE"]
+    return _token_account_key(lambda token: services.confirmation_account_id(token, max_age))
+
+
+def _invitation_key() -> str:
+    return _token_account_key(invitations.invitation_account_id)
+
+
+def _signed_in_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
 
 
 def _post_only() -> bool:
     return request.method != "POST"
 
 
-def _rate_limited(view):
-    """Per IP and per account, counting only submitted forms."""
-    view = limiter.limit(_account_limit, key_func=_account_key, exempt_when=_post_only)(view)
-    return limiter.limit(_ip_limit, exempt_when=_post_only)(view)
+def _rate_limited(key_func=_account_key):
+    """Per IP and per account (``key_func``), counting only submitted forms."""
+
+    def decorate(view):
+        view = limiter.limit(_account_limit, key_func=key_func, exempt_when=_post_only)(view)
+        return limiter.limit(_ip_limit, exempt_when=_post_only)(view)
+
+    return decorate
 
 
 def _after_login(target: str | None):
@@ -46,7 +85,7 @@ def _after_login(target: str | None):
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@_rate_limited
+@_rate_limited()
 def login():
     if current_user.is_authenticated:
         return _after_login(request.args.get("next"))
@@ -56,6 +95,7 @@ def login():
         if user is None:
             form.password.errors.append(_("The email or password is not correct."))
         elif user.email_verified_at is None:
+            services.login_failed(form.email.data, "unconfirmed", user)
             services.send_confirmation(
                 user, form.next.data if is_safe_next(form.next.data) else None
             )
@@ -64,7 +104,7 @@ def login():
                 "warning",
             )
         else:
-            sessions.start_session(user)
+            services.log_in(user)
             return _after_login(form.next.data)
     return render_template("auth/login.html", form=form)
 
@@ -73,14 +113,14 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
-        sessions.end_session()
+        services.log_out(current_user._get_current_object())
         flash(_("You have logged out."), "info")
     return redirect(url_for("pages.index"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@_rate_limited
+@_rate_limited()
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("learning.dashboard"))
@@ -105,6 +145,7 @@ def check_email():
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @public
+@_rate_limited(_confirm_key)
 def confirm_email(token: str):
     # A GET only shows a button: link scanners in mail clients must not sign anyone in.
     form = ConfirmEmailForm()
@@ -121,7 +162,7 @@ def confirm_email(token: str):
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@_rate_limited
+@_rate_limited()
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -139,7 +180,7 @@ def forgot_password():
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
-@_rate_limited
+@_rate_limited(_reset_key)
 def reset_password(token: str):
     user = services.user_for_reset(token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
@@ -153,8 +194,26 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form)
 
 
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@_rate_limited(_invitation_key)
+def accept_invitation(token: str):
+    user = invitations.user_for_invitation(token)
+    if user is None:
+        return render_template("auth/invitation_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            sessions.end_session()  # whoever was signed in here, the invited person is now
+        invitations.accept_invitation(user, form.password.data)
+        flash(_("Welcome! Your password is set."), "success")
+        return redirect(url_for("learning.dashboard"))
+    return render_template("auth/accept_invitation.html", form=form, person=user)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@_rate_limited(_signed_in_key)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -7,16 +7,18 @@ import unicodedata
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import mail
-from app.audit.services import record
+from app.audit import events
+from app.audit.services import clean_text, record
 from app.auth import sessions, tokens
 from app.auth.models import EMAIL_MAX, NAME_MAX, RoleGrant, User
 from app.db import utcnow
 from app.extensions import db
+from app.links import external_url
 from app.policy import Role
 
 _dummy_hashes: dict[str, str] = {}
@@ -110,8 +112,8 @@ def register(*, name: str, email: str, password: str, locale: str, next_url: str
             "account_exists",
             existing.locale or locale,
             user=existing,
-            login_url=url_for("auth.login", _external=True),
-            reset_url=url_for("auth.forgot_password", _external=True),
+            login_url=external_url("auth.login"),
+            reset_url=external_url("auth.forgot_password"),
         )
         return
     user = create_user(email=email, name=name, password=password, locale=locale)
@@ -125,44 +127,100 @@ def send_confirmation(user: User, next_url: str | None = None) -> None:
         "confirm_email",
         user.locale,
         user=user,
-        url=url_for("auth.confirm_email", token=token, _external=True),
+        url=external_url("auth.confirm_email", token=token),
     )
 
 
-def confirm_email(token: str, max_age: int) -> tuple[User, str | None] | None:
-    """Mark the address confirmed; return the user and where they were going, or None."""
+def _confirmation(token: str, max_age: int) -> tuple[User, dict] | None:
     payload = tokens.read(tokens.VERIFY, token, max_age)
     if payload is None:
         return None
     user = db.session.get(User, payload.get("u"))
     if user is None or user.email != payload.get("e") or not user.active:
         return None
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
+    return user, payload
+
+
+def confirmation_account_id(token: str, max_age: int) -> int | None:
+    """The account a well-signed confirmation link names (for rate limiting), or None."""
+    payload = tokens.read(tokens.VERIFY, token, max_age)
+    return payload.get("u") if payload else None
+
+
+def confirm_email(token: str, max_age: int) -> tuple[User, str | None] | None:
+    """Mark the address confirmed; return the user and where they were going, or None.
+
+    The link works once: it signs its holder in, so a forwarded or leaked old confirmation
+    email must not stay a way into the account for days after the address was confirmed.
+    """
+    found = _confirmation(token, max_age)
+    if found is None or found[0].email_verified_at is not None:
+        return None
+    user, payload = found
+    user.email_verified_at = utcnow()
+    record(events.EMAIL_CONFIRMED, actor=user, target=user, outcome="success")
     return user, payload.get("n") or None
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None, in about the same time."""
+    """The active user with this email and password, or None, in about the same time.
+    A refusal is recorded as a failed sign-in (with the address as typed, never the password)."""
+    submitted = email
     try:
         email = normalise_email(email)
     except AccountError:
         _spend_verify_time(password)
+        login_failed(submitted, "invalid_address")
         return None
     user = find_by_email(email)
     if user is None or user.password_hash is None:
         _spend_verify_time(password)
+        login_failed(submitted, "unknown_account" if user is None else "no_password", user)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password_hash(user.password_hash, password):
+        login_failed(submitted, "wrong_password", user)
+        return None
+    if not user.active:
+        login_failed(submitted, "deactivated", user)
         return None
     return user
 
 
+def login_failed(submitted_email: str, reason: str, user: User | None = None) -> None:
+    record(
+        events.LOGIN_FAILED,
+        actor=None,
+        target=user,
+        outcome="failure",
+        reason=reason,
+        email=clean_text(submitted_email),
+    )
+
+
+def log_in(user: User) -> None:
+    """Start a login session for ``user`` and record the sign-in."""
+    sessions.start_session(user)
+    record(events.LOGIN_SUCCEEDED, actor=user, target=user, outcome="success")
+
+
+def log_out(user: User) -> None:
+    record(events.LOGOUT, actor=user, target=user, outcome="success")
+    sessions.end_session()
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        record(
+            events.PASSWORD_CHANGE_FAILED,
+            actor=user,
+            target=user,
+            outcome="failure",
+            reason="wrong_password",
+        )
         raise AccountError(_l("The current password is not correct."))
     set_password(user, new)
     sessions.start_session(user)
+    record(events.PASSWORD_CHANGED, actor=user, target=user, outcome="success")
 
 
 def set_password(user: User, new: str) -> None:
@@ -176,9 +234,24 @@ def request_password_reset(email: str) -> None:
     try:
         user = find_by_email(normalise_email(email))
     except AccountError:
-        return
+        user = None
     if user is None or not user.active:
+        record(
+            events.PASSWORD_RESET_REQUESTED,
+            actor=None,
+            target=user,
+            outcome="ignored",
+            reason="unknown_account" if user is None else "deactivated",
+            email=clean_text(email),
+        )
         return
+    record(
+        events.PASSWORD_RESET_REQUESTED,
+        actor=None,
+        target=user,
+        outcome="sent",
+        email=clean_text(email),
+    )
     token = tokens.make(
         tokens.RESET, {"u": user.id, "h": tokens.password_fingerprint(user.password_hash)}
     )
@@ -187,8 +260,14 @@ def request_password_reset(email: str) -> None:
         "reset_password",
         user.locale,
         user=user,
-        url=url_for("auth.reset_password", token=token, _external=True),
+        url=external_url("auth.reset_password", token=token),
     )
+
+
+def reset_account_id(token: str, max_age: int) -> int | None:
+    """The account a well-signed reset link names (for rate limiting), or None."""
+    payload = tokens.read(tokens.RESET, token, max_age)
+    return payload.get("u") if payload else None
 
 
 def user_for_reset(token: str, max_age: int) -> User | None:
@@ -209,7 +288,7 @@ def reset_password(user: User, new: str) -> None:
     # Following the emailed link proves the address.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    record("user.password_reset", actor=user, target=user)
+    record(events.PASSWORD_RESET, actor=user, target=user, outcome="success")
 
 
 def set_locale(user: User, locale: str) -> None:

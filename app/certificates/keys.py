@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
+from app import links
+
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub
 ED25519_PRIV = b"\x80\x26"  # multicodec ed25519-priv
@@ -170,7 +172,7 @@ def issuer_keys() -> IssuerKeys:
     cached = app.extensions.get("tekser_certificate_keys")
     if cached is None:
         cached = IssuerKeys(
-            base_url=app.config["BASE_URL"].rstrip("/"),
+            base_url=links.base_url(),
             key_id=app.config.get("CERT_KEY_ID") or "key-1",
             private=_load_private(app),
             retired=_retired(app.config.get("CERT_RETIRED_PUBLIC_KEYS")),

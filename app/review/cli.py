@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from flask import url_for
 from flask.cli import AppGroup
 
 from app import mail
@@ -15,6 +14,7 @@ from app.cohorts.models import CohortReviewer
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Submission
+from app.links import external_url
 from app.policy import Role
 from app.review import services
 
@@ -54,7 +54,7 @@ def digest() -> None:
             user=reviewer,
             waiting=waiting,
             new=new,
-            url=url_for("review.queue", _external=True),
+            url=external_url("review.queue"),
         )
         sent += 1
     commit()

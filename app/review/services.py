@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import lazyload
@@ -33,6 +33,7 @@ from app.homework.models import (
 from app.homework.policy import can_grade
 from app.homework.services import Conflict, HomeworkError
 from app.learning.models import Module
+from app.links import external_url
 
 WAITING = "waiting"
 QUEUE_STATES = (WAITING, Status.IN_REVIEW.value, Status.RETURNED.value, Status.ACCEPTED.value)
@@ -310,11 +311,8 @@ def _notify_student(submission: Submission, module: Module, decision: Decision) 
         locale,
         user=student,
         module_title=str(pick(module.title, locale)),
-        url=url_for(
-            "homework.homework",
-            course_slug=module.course.slug,
-            module_slug=module.slug,
-            _external=True,
+        url=external_url(
+            "homework.homework", course_slug=module.course.slug, module_slug=module.slug
         ),
     )
 

@@ -21,6 +21,9 @@ export FLASK_APP="app:create_app" TEKSER_ENV=production SESSION_COOKIE_SECURE=fa
   TEKSER_INSTANCE_DIR="$TMP" BASE_URL="$BASE" RATELIMIT_ENABLED=false \
   MAIL_BACKEND=smtp MAIL_SERVER=127.0.0.1 MAIL_PORT=9
 cd "$ROOT"
+# Production refuses to start without an issuer key: a throwaway one, made by a development app.
+export CERT_SIGNING_KEY_FILE="$TMP/issuer-key.pem"
+TEKSER_ENV=development "$PY" -m flask certificates keygen --pem "$CERT_SIGNING_KEY_FILE" >/dev/null
 SERVER=""
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT

@@ -113,6 +113,16 @@ MATRIX = {
         403,
         302,
     ),
+    "admin.resend_invitation": (
+        "POST",
+        "/admin/users/{student}/invitation",
+        {},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
     "admin.audit": ("GET", "/admin/audit", None, 302, 403, 403, 403, 200),
 }
 ENDPOINTS = set(MATRIX)

@@ -100,7 +100,7 @@ def test_the_invitation_link_sets_a_password(app, as_admin, world, mailbox):
     )
     post_form(as_admin, url + "/confirm", token_from=url)
     link = next(
-        x for x in mailbox.links(mailbox.last_to("dana@example.com")) if "/reset-password/" in x
+        x for x in mailbox.links(mailbox.last_to("dana@example.com")) if "/invitation/" in x
     )
     student = app.test_client()
     path = urlsplit(link).path

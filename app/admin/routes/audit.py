@@ -28,4 +28,5 @@ def audit():
         event_label=event_label,
         target_label=target_label,
         detail_items=detail_items,
+        categories=auditlog.CATEGORIES,
     )

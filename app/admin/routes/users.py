@@ -1,4 +1,4 @@
-"""Users: search, view, roles, deactivate and reactivate."""
+"""Users: search, view, roles, deactivate and reactivate, send the invitation again."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.admin import bp, services
+from app.admin import bp, invitations, services
 from app.admin.forms import ROLE_LABELS, ActiveForm, RolesForm
 from app.admin.routes._load import page_arg
 from app.audit.events import detail_items, event_label
@@ -115,4 +115,20 @@ def reactivate_user(user_id: int):
         abort(400)
     services.reactivate(person, actor=current_user)
     flash(_("The account is active again."), "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@role_required(Role.ADMIN)
+def resend_invitation(user_id: int):
+    """Email a new invitation link; the one sent before stops working."""
+    person = _user_or_404(user_id)
+    if not ActiveForm().validate_on_submit():
+        abort(400)
+    try:
+        invitations.resend_invitation(person, actor=current_user)
+    except invitations.InvitationError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("A new invitation is on its way; the previous link no longer works."), "success")
     return redirect(url_for("admin.user", user_id=person.id))
