@@ -138,7 +138,7 @@ def _sqlite_transactions() -> None:
     SQLite answers "database is locked" at once. So every transaction that may write takes the
     write lock up front (``BEGIN IMMEDIATE``) and waits for it (the connection's busy timeout);
     safe requests (GET, HEAD, OPTIONS) keep a deferred ``BEGIN`` and read concurrently, which
-    WAL journal mode lets them do while a writer works (docs/decisions/0008-concurrent-requests.md)."""
+    WAL journal mode lets them do while a writer works (ADR 0008, concurrent requests)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
