@@ -252,9 +252,11 @@ def recording_writes(app):
         event.remove(engine, "before_cursor_execute", listener)
 
 
-def check_get(app, client, url: str) -> list[str]:
-    """The writes a GET of ``url`` made (beyond the audit note of a refusal), described."""
-    before, files_before = dump(app), uploaded(app)
+def check_get(app, client, url: str, before: dict | None = None) -> tuple[list[str], dict]:
+    """The writes a GET of ``url`` made (beyond the audit note of a refusal), described; and
+    the database as it is now (the next request's "before")."""
+    before = dump(app) if before is None else before
+    files_before = uploaded(app)
     with recording_writes(app) as writes:
         response = client.get(url)
     after = dump(app)
@@ -276,7 +278,7 @@ def check_get(app, client, url: str) -> list[str]:
         problems.append(f"{url} [{response.status_code}]: {new_audit} audit event(s)")
     if uploaded(app) != files_before:
         problems.append(f"{url} [{response.status_code}]: files in the upload folder changed")
-    return problems
+    return problems, after
 
 
 @pytest.fixture
@@ -301,7 +303,10 @@ def test_no_get_writes(app, login, world, seeded, who):  # noqa: F811
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     if who != "anonymous":
         login(client, world.people[who])
-    problems = [p for url in urls for p in check_get(app, client, url)]
+    problems, state = [], dump(app)
+    for url in urls:
+        found, state = check_get(app, client, url, state)
+        problems += found
     assert problems == [], "\n".join(problems)
 
 
@@ -321,7 +326,7 @@ def test_the_crawl_catches_a_get_that_writes(app):
         (Path(app.config["UPLOAD_DIR"]) / "probe.txt").write_text("x")
         return "ok"
 
-    problems = check_get(app, app.test_client(), "/probe")
+    problems, _after = check_get(app, app.test_client(), "/probe")
     assert any("INSERT INTO" in p for p in problems)
     assert any("table user changed" in p for p in problems)
     assert any("upload folder" in p for p in problems)

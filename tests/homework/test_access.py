@@ -85,6 +85,7 @@ OBJECT_ROUTES = {
         ["classmate", "outsider", "reviewer", "other_reviewer", "admin"],
     ),
 }
+CONCEALS = set(OBJECT_ROUTES)  # checked by tests/test_access.py
 MISSING = 999_999
 
 

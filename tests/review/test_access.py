@@ -51,6 +51,7 @@ MATRIX = {
 }
 # Another cohort's work answers exactly like a submission that does not exist.
 OBJECT_ENDPOINTS = ["review.submission", "review.claim", "review.grade", "review.release"]
+CONCEALS = set(OBJECT_ENDPOINTS)  # checked by tests/test_access.py
 MISSING = 999_999
 
 
