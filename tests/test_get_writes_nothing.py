@@ -14,6 +14,7 @@ fails ``test_every_get_route_is_crawled`` until values are given for it below.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from contextlib import contextmanager
@@ -39,8 +40,11 @@ from tests.homework.fixtures import (  # noqa: F401 (world is a fixture)
     world,
 )
 
-WRITE_RE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|TRUNCATE)\b", re.I)
+WRITE_RE = re.compile(
+    r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|TRUNCATE)\b", re.IGNORECASE
+)
 AUDIT_TABLE = "audit_event"
+MISSING = 999_999
 WHO = ["anonymous", "owner", "graduate", "reviewer", "other_reviewer", "admin"]
 
 # Query strings worth crawling on top of the bare URLs (filters, switches, languages).
@@ -153,7 +157,7 @@ def _seed(app, login, w) -> Seeded:
     response = post_form(
         admin,
         f"/admin/cohorts/{w.cohort_a}/enrol",
-        {"file": (__import__("io").BytesIO(b"name,email\nNew,new@example.com\n"), "s.csv")},
+        {"file": (io.BytesIO(b"name,email\nNew,new@example.com\n"), "s.csv")},
         token_from=f"/admin/cohorts/{w.cohort_a}",
         content_type="multipart/form-data",
     )
@@ -170,9 +174,9 @@ def _seed(app, login, w) -> Seeded:
     assert claimed in submissions and expired in submissions
     return Seeded(
         values={
-            "submission_id": submissions + [999_999],
-            "shot_id": shots + [999_999],
-            "attempt_id": attempts + [999_999],
+            "submission_id": [*submissions, MISSING],
+            "shot_id": [*shots, MISSING],
+            "attempt_id": [*attempts, MISSING],
             "cohort_id": [w.cohort_a, w.cohort_b, 999_999],
             "user_id": [w.owner.id, w.reviewer.id, 999_999],
             "course_slug": ["demo", "missing"],

@@ -49,9 +49,7 @@ def test_the_navigation_counts_unread_notices(app, login, world, notices):
     assert BADGE_RE.findall(other.get("/dashboard").get_data(as_text=True)) == []
 
 
-@pytest.mark.parametrize(
-    "lang, text", [("ru", "(непрочитанных: 3)"), ("kk", "(оқылмағаны: 3)")]
-)
+@pytest.mark.parametrize("lang, text", [("ru", "(непрочитанных: 3)"), ("kk", "(оқылмағаны: 3)")])
 def test_the_unread_count_is_translated(app, login, world, notices, lang, text):
     notices(world.owner, 3)
     student = as_user(app, login, world.owner)
