@@ -46,12 +46,3 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def writes_on_get(view):
-    """Mark a view that writes even when answering GET (opening a submission claims it). On
-    SQLite its transaction then takes the write lock up front like a POST's, rather than
-    failing with "database is locked" when it turns from reading to writing
-    (see ``app.may_write``). Put it directly under ``@bp.route``."""
-    view.writes_on_get = True
-    return view

@@ -11,7 +11,7 @@ import pkgutil
 import pytest
 
 import tests
-from app.policy import ACCESS_ATTR, Role
+from app.policy import ACCESS_ATTR, PUBLIC, Role
 from tests.conftest import post_form
 
 # endpoint: (method, url, anonymous, student, reviewer, admin) -> expected status codes
@@ -40,6 +40,28 @@ def all_covered_endpoints() -> set[str]:
             module = importlib.import_module(info.name)
             covered |= set(getattr(module, "ENDPOINTS", ()))
     return covered
+
+
+def concealing_endpoints() -> set[str]:
+    found: set[str] = set()
+    for info in pkgutil.walk_packages(tests.__path__, "tests."):
+        if info.name.endswith("test_access") and info.name != __name__:
+            found |= set(getattr(importlib.import_module(info.name), "CONCEALS", ()))
+    return found
+
+
+def test_every_route_by_id_answers_like_a_missing_id_when_refused(app):
+    """A route that loads an object by id, open to anyone but admins, has a test (a domain's
+    ``CONCEALS``) that someone else's object gets the same answer as an id that does not exist,
+    so ids cannot be probed. Admin-only routes refuse by role; public ones refuse nobody."""
+    by_id = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if any(name.endswith("_id") for name in rule.arguments)
+        and getattr(app.view_functions[rule.endpoint], ACCESS_ATTR, None)
+        not in ((Role.ADMIN,), PUBLIC)
+    }
+    assert sorted(by_id - concealing_endpoints()) == []
 
 
 def test_every_route_declares_an_access_rule(app):

@@ -157,3 +157,11 @@ class FactCheckForm(FlaskForm):
 
 class RevisionForm(FlaskForm):
     submit = SubmitField(_l("Revise and resubmit"))
+
+
+class MarkReadForm(FlaskForm):
+    submit = SubmitField(_l("Mark as read"))
+
+
+class MarkAllReadForm(FlaskForm):
+    submit = SubmitField(_l("Mark all as read"))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import g
+
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Notification, Submission
@@ -31,12 +35,38 @@ def recent(user_id: int, limit: int = 30):
     ).all()
 
 
-def mark_read(user_id: int) -> None:
-    """Mark every notice read in the database only: the notices already loaded for this page
-    keep showing which ones are new."""
-    db.session.execute(
+def unread_counter(user) -> Callable[[], int]:
+    """For the navigation: the signed-in user's unread count, counted on first use (one
+    ``COUNT`` on the partial index's columns) and at most once per request; nothing for
+    anonymous visitors."""
+
+    def count() -> int:
+        if not getattr(user, "is_authenticated", False):
+            return 0
+        cache = g.setdefault("unread_notices", {})
+        if user.id not in cache:
+            cache[user.id] = unread_count(user.id)
+        return cache[user.id]
+
+    return count
+
+
+def find(notification_id: int) -> Notification | None:
+    return db.session.get(Notification, notification_id)
+
+
+def mark_read(notice: Notification) -> None:
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+        db.session.flush()
+
+
+def mark_all_read(user_id: int) -> int:
+    """Mark every unread notice of ``user_id`` read; how many were."""
+    result = db.session.execute(
         db.update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    return result.rowcount or 0

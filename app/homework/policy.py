@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.cohorts import services as cohorts
-from app.homework.models import Status, Submission
+from app.homework.models import Notification, Status, Submission
 from app.policy import Role, has_role
 
 
@@ -36,3 +36,8 @@ def can_grade(user, submission: Submission) -> bool:
         and submission.user_id != user.id
         and is_cohort_reviewer(user, submission.cohort_id)
     )
+
+
+def can_read_notice(user, notice: Notification) -> bool:
+    """A notice is its addressee's alone (admins included: it is their inbox, not a record)."""
+    return getattr(user, "is_authenticated", False) and notice.user_id == user.id

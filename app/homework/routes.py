@@ -14,17 +14,23 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import storage
-from app.db import writes_on_get
 from app.errors import render_error
 from app.extensions import db
 from app.homework import bp, notifications, saving, services
 from app.homework.claimreview import claim_review
-from app.homework.forms import TOO_MANY_ROWS, VERDICT_LABELS, FactCheckForm, RevisionForm
+from app.homework.forms import (
+    TOO_MANY_ROWS,
+    VERDICT_LABELS,
+    FactCheckForm,
+    MarkAllReadForm,
+    MarkReadForm,
+    RevisionForm,
+)
 from app.homework.models import MAX_EVIDENCE, Screenshot, Status, Submission, Verdict
-from app.homework.policy import can_view_submission
+from app.homework.policy import can_read_notice, can_view_submission
 from app.learning import services as learning
 from app.learning.content import pick
-from app.policy import deny, login_required
+from app.policy import conceal, login_required
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>/homework"
 
@@ -271,7 +277,7 @@ def screenshot(shot_id: int):
         abort(404)
     submission = db.session.get(Submission, shot.submission_id)
     if not can_view_submission(current_user, submission):
-        deny(f"screenshot {shot_id}")
+        conceal(f"screenshot {shot_id}")
     extension = "jpg" if shot.format == "jpeg" else shot.format
     return storage.send_image(
         shot.stored_name, f"screenshot-{submission.id}-{shot.position}.{extension}"
@@ -285,7 +291,7 @@ def claimreview(submission_id: int):
     if submission is None:
         abort(404)
     if not can_view_submission(current_user, submission):
-        deny(f"claimreview {submission_id}")
+        conceal(f"claimreview {submission_id}")
     if submission.status != Status.ACCEPTED:
         abort(404)
     response = jsonify(claim_review(submission, current_app.config["BASE_URL"]))
@@ -293,10 +299,47 @@ def claimreview(submission_id: int):
     return response
 
 
-@bp.route("/notifications", methods=["GET", "POST"])
-@writes_on_get  # seeing the notices marks them read
+@bp.app_context_processor
+def unread_notices() -> dict:
+    """``unread_notices()`` for the navigation: a query only when a page for a signed-in user
+    asks for it."""
+    return {"unread_notices": notifications.unread_counter(current_user)}
+
+
+@bp.route("/notifications")
 @login_required
 def notices():
+    """Reading the list changes nothing: notices are marked read with the forms on the page."""
     items = notifications.recent(current_user.id)
-    notifications.mark_read(current_user.id)
-    return render_template("homework/notifications.html", items=items, pick=pick)
+    return render_template(
+        "homework/notifications.html",
+        items=items,
+        pick=pick,
+        read_form=MarkReadForm(),
+        all_form=MarkAllReadForm(),
+        unread=sum(1 for note, _sub, _module in items if note.read_at is None),
+    )
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@login_required
+def mark_notice_read(notification_id: int):
+    notice = notifications.find(notification_id)
+    if notice is None:
+        abort(404)
+    if not can_read_notice(current_user, notice):
+        conceal(f"notification {notification_id}")
+    if not MarkReadForm().validate_on_submit():
+        abort(400)
+    notifications.mark_read(notice)
+    return redirect(url_for("homework.notices") + f"#notice-{notice.id}")
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_all_notices_read():
+    if not MarkAllReadForm().validate_on_submit():
+        abort(400)
+    if notifications.mark_all_read(current_user.id):
+        flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("homework.notices"))

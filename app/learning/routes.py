@@ -17,7 +17,7 @@ from app.learning import bp, progress, quiz, services
 from app.learning.content import LANGS, pick
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
-from app.policy import login_required
+from app.policy import conceal, login_required
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
 MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
@@ -162,12 +162,10 @@ def take_quiz(course_slug: str, module_slug: str):
 def quiz_attempt(course_slug: str, module_slug: str, attempt_id: int):
     ctx = services.load_module(current_user, course_slug, module_slug)
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if (
-        attempt is None
-        or attempt.user_id != current_user.id
-        or (attempt.module_id != ctx.module.id)
-    ):
+    if attempt is None or attempt.module_id != ctx.module.id:
         abort(404)
+    if attempt.user_id != current_user.id:
+        conceal(f"quiz attempt {attempt_id}")
     return render_template(
         "learning/quiz_result.html", ctx=ctx, attempt=attempt, pick=pick, module_url=_module_url
     )

@@ -7,6 +7,10 @@ class ClaimNextForm(FlaskForm):
     submit = SubmitField(_l("Review next"))
 
 
+class ClaimForm(FlaskForm):
+    submit = SubmitField(_l("Start reviewing"))
+
+
 class ReleaseForm(FlaskForm):
     submit = SubmitField(_l("Give back to the queue"))
 

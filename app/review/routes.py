@@ -1,19 +1,19 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cohorts import services as cohorts
-from app.db import writes_on_get
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.forms import VERDICT_LABELS
-from app.homework.models import FEEDBACK_MAX, Decision, Submission
+from app.homework.models import FEEDBACK_MAX, Decision, Status, Submission
 from app.homework.policy import can_grade
 from app.learning.content import LANGS, pick
 from app.learning.models import Module
-from app.policy import Role, deny, role_required
+from app.policy import Role, conceal, deny, role_required
 from app.review import bp, services
 from app.review.forms import (
+    ClaimForm,
     ClaimNextForm,
     GradeForm,
     ReleaseForm,
@@ -91,20 +91,33 @@ def _load(submission_id: int) -> Submission:
     if submission is None or submission.status == "draft":
         abort(404)
     if not can_grade(current_user, submission):
-        deny(f"review submission {submission_id}")
+        # Another cohort's work, or one's own: answered like a missing id.
+        conceal(f"review submission {submission_id}")
     return submission
 
 
 @bp.route("/submissions/<int:submission_id>")
-@writes_on_get  # opening the page claims the submission
 @role_required(Role.REVIEWER)
 def submission(submission_id: int):
+    """The attempt, read-only until this reviewer claims it with "Start reviewing" (a GET
+    claims nothing: a link opened by a preview bot or another site must not take work)."""
+    return _render(_load(submission_id))
+
+
+@bp.route("/submissions/<int:submission_id>/claim", methods=["POST"])
+@role_required(Role.REVIEWER)
+def claim(submission_id: int):
     sub = _load(submission_id)
-    # Opening claims it, if nobody holds it. Reopening one's own claim changes nothing, so a
-    # grading form already open in another tab keeps its version.
-    if sub.status in ("submitted", "in_review") and not services.holds_claim(current_user, sub):
-        services.claim(current_user, sub)
-    return _render(sub)
+    if not ClaimForm().validate_on_submit():
+        abort(400)
+    # Claiming one's own live claim again changes nothing, so a grading form already open in
+    # another tab keeps its version.
+    if not services.holds_claim(current_user, sub):
+        if sub.status in (Status.ACCEPTED, Status.RETURNED):
+            flash(_("This homework has already been graded."), "info")
+        elif not services.claim(current_user, sub):
+            flash(_("Another reviewer is reviewing this homework."), "error")
+    return redirect(url_for("review.submission", submission_id=sub.id))
 
 
 def _render(sub: Submission, errors: list[str] | None = None, status: int = 200):
@@ -126,6 +139,9 @@ def _render(sub: Submission, errors: list[str] | None = None, status: int = 200)
         verdicts=VERDICT_LABELS,
         criteria={c.id: c for c in module.criteria},
         release_form=ReleaseForm(),
+        claim_form=ClaimForm(),
+        claimable=services.is_claimable(sub),
+        claim_minutes=current_app.config["REVIEW_CLAIM_MINUTES"],
         field=criterion_field,
         note=criterion_feedback_field,
         errors=errors or [],

@@ -212,6 +212,18 @@ def release(reviewer, submission: Submission) -> None:
         db.session.flush()
 
 
+def is_claimable(submission: Submission, now=None) -> bool:
+    """Waiting, or held by a claim that has expired: "Start reviewing" would take it."""
+    now = now or utcnow()
+    if submission.status == Status.SUBMITTED:
+        return True
+    return (
+        submission.status == Status.IN_REVIEW
+        and submission.claim_expires_at is not None
+        and submission.claim_expires_at <= now
+    )
+
+
 def holds_claim(reviewer, submission: Submission) -> bool:
     return (
         submission.status == Status.IN_REVIEW

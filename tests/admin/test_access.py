@@ -65,8 +65,9 @@ MATRIX = {
         403,
         200,
     ),
-    "admin.dashboard": ("GET", A + "/dashboard", None, 302, 403, 200, 403, 200),
-    "admin.students_table": ("GET", A + "/students", None, 302, 403, 200, 403, 200),
+    # Another cohort's progress is "not found" to a reviewer, like a cohort that does not exist.
+    "admin.dashboard": ("GET", A + "/dashboard", None, 302, 403, 200, 404, 200),
+    "admin.students_table": ("GET", A + "/students", None, 302, 403, 200, 404, 200),
     "admin.export_students": ("GET", A + "/export/students.csv", None, 302, 403, 403, 403, 200),
     "admin.export_grades": ("GET", A + "/export/grades.csv", None, 302, 403, 403, 403, 200),
     "admin.export_progress": ("GET", A + "/export/progress.json", None, 302, 403, 403, 403, 200),
@@ -126,6 +127,8 @@ MATRIX = {
     "admin.audit": ("GET", "/admin/audit", None, 302, 403, 403, 403, 200),
 }
 ENDPOINTS = set(MATRIX)
+# Reviewers reach these by cohort id; another cohort answers like a missing one.
+CONCEALS = {"admin.dashboard", "admin.students_table"}
 WHO = ["anonymous", "student", "reviewer", "other_reviewer", "admin"]
 
 
@@ -193,10 +196,23 @@ def test_refusals_are_audited(app, client, login, world):
     from app.audit.models import AuditEvent
 
     login(client, world.other_reviewer)
-    assert client.get(f"/admin/cohorts/{world.cohort_id}/dashboard").status_code == 403
+    assert client.get(f"/admin/cohorts/{world.cohort_id}/dashboard").status_code == 404
     with app.app_context():
         event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "access.denied"))
         assert event.actor_id == world.other_reviewer.id
+        assert event.details["endpoint"] == "admin.dashboard"
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/students"])
+def test_another_cohorts_progress_answers_like_a_missing_cohort(app, client, login, world, path):
+    from tests.homework.fixtures import as_shown
+
+    login(client, world.other_reviewer)
+    theirs_url = f"/admin/cohorts/{world.cohort_id}{path}"
+    missing_url = f"/admin/cohorts/999999{path}"
+    theirs, missing = client.get(theirs_url), client.get(missing_url)
+    assert (theirs.status_code, missing.status_code) == (404, 404)
+    assert as_shown(theirs, theirs_url) == as_shown(missing, missing_url)
 
 
 def test_unknown_cohort_is_404(client, login, world):
@@ -215,7 +231,7 @@ def test_a_reviewer_removed_loses_access_on_the_next_request(app, client, login,
 
         services.remove_reviewer(db.session.get(Cohort, world.cohort_id), world.reviewer.id)
         db.session.commit()
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_reviewers_do_not_see_emails_or_sort_by_them(client, login, world):

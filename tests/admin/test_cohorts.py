@@ -173,5 +173,5 @@ def test_assign_and_remove_reviewers(app, client, login, as_admin, world, make_u
         )
         assert assigned == {world.reviewer.id, second.id}
     post_form(as_admin, url + f"/reviewers/{second.id}/remove", {}, token_from=url)
-    assert reviewer_browser.get(url + "/dashboard").status_code == 403
+    assert reviewer_browser.get(url + "/dashboard").status_code == 404
     assert "cohort.reviewer_removed" in actions(app)

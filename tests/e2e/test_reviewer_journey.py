@@ -77,6 +77,11 @@ def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_a
     second.goto(live_server.url + claimed)
     second.get_by_text(tr("Another reviewer is reviewing this homework.", RU)).wait_for()
     assert second.get_by_role("button", name=tr("Accept", RU), exact=True).count() == 0
+    # The colleague opens a waiting one from the queue: read-only until "Start reviewing".
+    second.goto(live_server.url + "/review/")
+    second.get_by_role("table").get_by_role("link").first.click()
+    second.get_by_role("button", name=tr("Start reviewing", RU)).click()
+    second.get_by_role("heading", name=tr("Rubric", RU)).wait_for()
 
     # Accept it.
     form = page.locator("form.grade")

@@ -35,6 +35,7 @@ from tests.learning.conftest import _t, build_course
 
 HW = "/courses/demo/modules/m1/homework"
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d*)"')
+CSRF_VALUE_RE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+"')
 LEVELS = (0, 1, 2)
 
 
@@ -310,8 +311,14 @@ def review_url(submission_id: int, action: str = "") -> str:
 
 
 def open_for_review(client, submission_id: int) -> tuple[int, str]:
-    """GET the review page (which claims it); the status and the version the form carries."""
-    response = client.get(review_url(submission_id))
+    """Open the review page and press "Start reviewing" when it is offered (a GET claims
+    nothing); the page's status and the version its grading form carries."""
+    url = review_url(submission_id)
+    response = client.get(url)
+    if response.status_code == 200 and review_url(submission_id, "claim") in response.text:
+        claimed = post_form(client, review_url(submission_id, "claim"), token_from=url)
+        assert claimed.status_code == 302, claimed.status_code
+        response = client.get(url)
     found = VERSION_RE.search(response.get_data(as_text=True))
     return response.status_code, found.group(1) if found else ""
 
@@ -322,6 +329,12 @@ def post_grade(client, submission_id: int, data: dict, version: str | int | None
         _status, version = open_for_review(client, submission_id)
     data["version"] = str(version)
     return post_form(client, review_url(submission_id, "grade"), data, token_from="/")
+
+
+def as_shown(response, url: str) -> str:
+    """A page as compared between two requests: without its per-request CSRF tokens and the
+    address asked for (which the language switcher echoes back, whatever the answer)."""
+    return CSRF_VALUE_RE.sub(r'\1"', response.get_data(as_text=True)).replace(url, "URL")
 
 
 def as_user(app, login, user):

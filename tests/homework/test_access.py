@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 
 from app.db import utcnow
-from app.homework.models import Screenshot, Status
+from app.extensions import db
+from app.homework.models import Notification, Screenshot, Status
 from tests.conftest import post_form
 from tests.homework.fixtures import (
     HW,
+    as_shown,
     as_user,
     audit_events,
     fact_check,
@@ -27,6 +29,8 @@ ENDPOINTS = {
     "homework.screenshot",
     "homework.claimreview",
     "homework.notices",
+    "homework.mark_notice_read",
+    "homework.mark_all_notices_read",
 }
 
 WHO = ["anonymous", "owner", "classmate", "outsider", "reviewer", "other_reviewer", "admin"]
@@ -40,15 +44,50 @@ MATRIX = {
     "homework.screenshot": (
         "GET",
         "/homework/screenshots/{shot}",
-        (302, 200, 403, 403, 200, 403, 200),
+        (302, 200, 404, 404, 200, 404, 200),
     ),
     "homework.claimreview": (
         "GET",
         "/homework/{sub}/claimreview.json",
-        (302, 200, 403, 403, 200, 403, 200),
+        (302, 200, 404, 404, 200, 404, 200),
     ),
     "homework.notices": ("GET", "/notifications", (302, 200, 200, 200, 200, 200, 200)),
+    "homework.mark_notice_read": (
+        "POST",
+        "/notifications/{notice}/read",
+        (302, 302, 404, 404, 404, 404, 404),
+    ),
+    "homework.mark_all_notices_read": (
+        "POST",
+        "/notifications/read",
+        (302, 302, 302, 302, 302, 302, 302),
+    ),
 }
+
+# Routes that load one object by id: (method, url template, what the id names, who may not
+# see it). Refused, each answers exactly as for an id that does not exist.
+OBJECT_ROUTES = {
+    "homework.screenshot": (
+        "GET",
+        "/homework/screenshots/{id}",
+        "shot",
+        ["classmate", "outsider", "other_reviewer"],
+    ),
+    "homework.claimreview": (
+        "GET",
+        "/homework/{id}/claimreview.json",
+        "sub",
+        ["classmate", "outsider", "other_reviewer"],
+    ),
+    "homework.mark_notice_read": (
+        "POST",
+        "/notifications/{id}/read",
+        "notice",
+        ["classmate", "outsider", "reviewer", "other_reviewer", "admin"],
+    ),
+}
+CONCEALS = set(OBJECT_ROUTES)  # checked by tests/test_access.py
+MISSING = 999_999
 
 
 @pytest.fixture
@@ -64,12 +103,24 @@ def accepted(app, login, world):
     return sub.id, sub.screenshots[0].id
 
 
+@pytest.fixture
+def notice(app, world, accepted) -> int:
+    """The owner's unread notice of the acceptance."""
+    with app.app_context():
+        row = Notification(
+            user_id=world.owner.id, kind="homework_accepted", submission_id=accepted[0]
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("who", WHO)
-def test_access_matrix(app, client, login, world, accepted, endpoint, who):
+def test_access_matrix(app, client, login, world, accepted, notice, endpoint, who):
     method, url, expected = MATRIX[endpoint]
     sub, shot = accepted
-    url = url.format(sub=sub, shot=shot)
+    url = url.format(sub=sub, shot=shot, notice=notice)
     if who != "anonymous":
         login(client, world.people[who])
     before = snapshot(app)
@@ -84,12 +135,45 @@ def test_access_matrix(app, client, login, world, accepted, endpoint, who):
     assert response.status_code == want, (endpoint, who)
     if want == 302 and who == "anonymous":
         assert "/login?next=" in response.headers["Location"]
-    if want in (403, 422) or who == "anonymous":
+    if want in (403, 404, 422) or who == "anonymous":
         assert snapshot(app) == before
-    if want == 403 and endpoint in ("homework.screenshot", "homework.claimreview"):
+    if want == 404 and endpoint in OBJECT_ROUTES:
         [event] = audit_events(app, "access.denied")
         assert event.actor_id == world.people[who].id
         assert event.details["endpoint"] == endpoint
+
+
+def _request(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    return post_form(client, url, token_from="/")
+
+
+@pytest.mark.parametrize(
+    "endpoint, who",
+    [(endpoint, who) for endpoint, (*_rest, refused) in OBJECT_ROUTES.items() for who in refused],
+)
+def test_someone_elses_object_answers_like_a_missing_one(
+    app, client, login, world, accepted, notice, endpoint, who
+):
+    """No id can be probed: another's screenshot, export or notice and an id that does not
+    exist get the same status and the same page; only the refusal is logged."""
+    method, url, names, _refused = OBJECT_ROUTES[endpoint]
+    sub, shot = accepted
+    real = {"sub": sub, "shot": shot, "notice": notice}[names]
+    login(client, world.people[who])
+    before = snapshot(app)
+
+    theirs_url, missing_url = url.format(id=real), url.format(id=MISSING)
+    theirs = _request(client, method, theirs_url)
+    missing = _request(client, method, missing_url)
+
+    assert (theirs.status_code, missing.status_code) == (404, 404)
+    assert as_shown(theirs, theirs_url) == as_shown(missing, missing_url)
+    assert theirs.mimetype == missing.mimetype
+    assert snapshot(app) == before
+    [event] = audit_events(app, "access.denied")
+    assert (event.actor_id, event.details["endpoint"]) == (world.people[who].id, endpoint)
 
 
 @pytest.mark.parametrize("who", ["owner", "reviewer", "admin"])
@@ -123,7 +207,7 @@ def test_a_screenshot_of_a_draft_is_not_shown_to_other_students(app, client, log
     assert post_homework(owner, fact_check(), shots=[(png(), "d.png")]).status_code == 302
     shot = latest_submission(app, world.owner, world.modules["m1"]).screenshots[0].id
     login(client, world.classmate)
-    assert client.get(f"/homework/screenshots/{shot}").status_code == 403
+    assert client.get(f"/homework/screenshots/{shot}").status_code == 404
     assert owner.get(f"/homework/screenshots/{shot}").status_code == 200
 
 

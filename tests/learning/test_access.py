@@ -17,6 +17,8 @@ ENDPOINTS = {
     "cohorts.join",
 }
 
+CONCEALS = {"learning.quiz_attempt"}  # checked by tests/test_access.py
+
 M1, M2 = "/courses/demo/modules/m1", "/courses/demo/modules/m2"
 GETS = [M1, M1 + "/quiz", M1 + "/captions/en.vtt"]
 
@@ -104,3 +106,40 @@ def test_only_the_enrolled_student_records_progress(client, login, people, path,
 def test_video_file_route_is_not_found_without_a_file(client, login, people):
     login(client, people["student"])
     assert client.get(M1 + "/video").status_code == 404
+
+
+def test_another_students_quiz_attempt_answers_like_a_missing_one(
+    app, client, login, people, make_user, enrol, course
+):
+    """A result page by id: someone else's attempt and an id that does not exist get the same
+    404 page; the refusal alone is logged."""
+    from app.audit.models import AuditEvent
+    from app.extensions import db
+    from app.learning import quiz
+    from app.learning.models import Module
+    from tests.homework.fixtures import as_shown
+
+    classmate = make_user()
+    enrol(classmate, course[1])
+    with app.app_context():
+        module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
+        attempt = quiz.submit_quiz(classmate.id, module, {"q1": ["a"]}, quiz.new_token())
+        db.session.commit()
+        attempt_id = attempt.attempt.id
+    login(client, people["student"])
+    theirs_url = f"{M1}/quiz/attempts/{attempt_id}"
+    missing_url = f"{M1}/quiz/attempts/999999"
+
+    theirs, missing = client.get(theirs_url), client.get(missing_url)
+
+    assert (theirs.status_code, missing.status_code) == (404, 404)
+    assert as_shown(theirs, theirs_url) == as_shown(missing, missing_url)
+    with app.app_context():
+        events = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "access.denied")
+        ).all()
+        assert [(e.actor_id, e.details["endpoint"]) for e in events] == [
+            (people["student"].id, "learning.quiz_attempt")
+        ]
+    login(client, classmate)
+    assert client.get(theirs_url).status_code == 200

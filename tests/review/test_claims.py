@@ -1,5 +1,6 @@
-"""Claiming: opening a submission claims it for a limited time; a second reviewer sees it as
-claimed and cannot grade it; an expired claim returns to the queue; release gives it back."""
+"""Claiming: opening a submission shows it read-only; "Start reviewing" claims it for a limited
+time; a second reviewer sees it as claimed and cannot grade it; an expired claim returns to the
+queue; release gives it back."""
 
 from __future__ import annotations
 
@@ -42,10 +43,30 @@ def sub(app, world):
     return make_submission(app, world.owner, world.cohort_a, module_id=world.modules["m1"])
 
 
-def test_opening_a_submission_claims_it(app, client, login, world, sub):
+def test_opening_a_submission_claims_nothing(app, client, login, world, sub):
+    """A link opened by a preview bot or from another site (the cookie is SameSite=Lax) must
+    not take work from the queue: the page is read-only, with a "Start reviewing" button."""
+    login(client, world.reviewer)
+    before = snapshot(app)
+
+    html = client.get(review_url(sub)).get_data(as_text=True)
+
+    assert snapshot(app) == before
+    assert get_submission(app, sub).status == Status.SUBMITTED
+    assert f'action="{review_url(sub, "claim")}"' in html and "Start reviewing" in html
+    assert "Drinking hot water cures the flu." in html  # the work itself is shown
+    assert 'name="decision"' not in html and 'name="version"' not in html
+    assert CLAIMED not in html
+
+
+def test_start_reviewing_claims_and_opens_the_grading_form(app, client, login, world, sub):
     login(client, world.reviewer)
     before = get_submission(app, sub)
 
+    response = post_form(client, review_url(sub, "claim"), token_from=review_url(sub))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(review_url(sub))
     status, version = open_for_review(client, sub)
 
     assert status == 200
@@ -194,3 +215,61 @@ def test_a_draft_is_not_in_review(app, client, login, world):
     assert client.get(review_url(sub)).status_code == 404
     assert post_grade(client, sub, grading(world), version=1).status_code == 404
     assert get_submission(app, sub).status == Status.DRAFT
+
+
+def test_start_reviewing_needs_the_form_token(app, client, login, world, sub):
+    login(client, world.reviewer)
+    before = snapshot(app)
+    assert client.post(review_url(sub, "claim")).status_code == 400
+    assert snapshot(app) == before
+
+
+def test_start_reviewing_what_another_holds_changes_nothing(app, client, login, world, sub, second):
+    login(client, world.reviewer)
+    open_for_review(client, sub)
+    held = snapshot(app)
+    other = as_user(app, login, second)
+
+    html = other.get(review_url(sub)).get_data(as_text=True)
+    assert CLAIMED in html and "Start reviewing" not in html
+    response = post_form(other, review_url(sub, "claim"), token_from=review_url(sub))
+
+    assert response.status_code == 302
+    assert CLAIMED in other.get(review_url(sub)).get_data(as_text=True)
+    assert snapshot(app) == held
+
+
+def test_start_reviewing_again_keeps_the_open_forms_version(app, client, login, world, sub):
+    login(client, world.reviewer)
+    _status, first = open_for_review(client, sub)
+    post_form(client, review_url(sub, "claim"), token_from=review_url(sub))
+    assert str(get_submission(app, sub).version) == first
+
+
+def test_an_expired_claim_is_offered_to_start_again(app, client, login, world, sub, second):
+    set_fields(
+        app,
+        sub,
+        status=Status.IN_REVIEW,
+        claimed_by_id=world.reviewer.id,
+        claimed_at=utcnow() - timedelta(hours=2),
+        claim_expires_at=utcnow() - timedelta(hours=1),
+    )
+    other = as_user(app, login, second)
+    html = other.get(review_url(sub)).get_data(as_text=True)
+    assert "Start reviewing" in html and CLAIMED not in html
+    assert get_submission(app, sub).claimed_by_id == world.reviewer.id  # still, until pressed
+    post_form(other, review_url(sub, "claim"), token_from=review_url(sub))
+    assert get_submission(app, sub).claimed_by_id == second.id
+
+
+def test_start_reviewing_graded_work_says_so(app, client, login, world, sub):
+    login(client, world.reviewer)
+    assert post_grade(client, sub, grading(world)).status_code == 302
+    graded = snapshot(app)
+    html = client.get(review_url(sub)).get_data(as_text=True)
+    assert "Start reviewing" not in html
+    response = post_form(client, review_url(sub, "claim"), token_from=review_url(sub))
+    assert response.status_code == 302
+    assert "already been graded" in client.get(review_url(sub)).get_data(as_text=True)
+    assert snapshot(app) == graded

@@ -136,10 +136,10 @@ def test_accepting_records_the_rubric_notifies_and_completes_the_module(
     assert "Level 2" in html and "Level 1" in html
     assert "Sources fine" in html
 
-    # And an in-app notice, read once the page is opened.
+    # And an in-app notice, unread until the student marks it read.
     notices = student.get("/notifications").get_data(as_text=True)
     assert "was accepted" in notices and "Module 1" in notices
-    assert count(app, Notification, Notification.read_at.is_(None)) == 0
+    assert count(app, Notification, Notification.read_at.is_(None)) == 1
 
 
 def test_returning_notifies_and_leaves_the_module_open(app, reviewer, login, world, sub, mailbox):
@@ -320,7 +320,7 @@ def test_the_reviewer_sees_earlier_attempts_and_their_feedback(app, client, logi
     assert get_submission(app, second).status == Status.ACCEPTED
 
 
-def test_a_new_notice_is_shown_as_unread_once(app, reviewer, login, world, sub):
+def test_a_new_notice_stays_unread_until_marked_read(app, reviewer, login, world, sub):
     assert post_grade(reviewer, sub, grading(world, decision="return")).status_code == 302
     student = as_user(app, login, world.owner)
 
@@ -328,8 +328,12 @@ def test_a_new_notice_is_shown_as_unread_once(app, reviewer, login, world, sub):
     second = student.get("/notifications").get_data(as_text=True)
 
     assert "was returned for revision" in first
-    assert 'class="card unread"' in first
-    assert 'class="card unread"' not in second and "was returned for revision" in second
+    assert 'class="card unread"' in first and 'class="card unread"' in second
+    assert count(app, Notification, Notification.read_at.is_(None)) == 1
+    response = post_form(student, "/notifications/read", token_from="/notifications")
+    assert response.status_code == 302
+    third = student.get("/notifications").get_data(as_text=True)
+    assert 'class="card unread"' not in third and "was returned for revision" in third
     assert count(app, Notification, Notification.read_at.is_(None)) == 0
 
 

@@ -11,7 +11,7 @@ from app.admin.policy import can_view_progress
 from app.cohorts.models import Cohort
 from app.extensions import db
 from app.learning.models import Course
-from app.policy import deny
+from app.policy import conceal
 
 
 def cohort_or_404(cohort_id: int, *options) -> Cohort:
@@ -22,11 +22,11 @@ def cohort_or_404(cohort_id: int, *options) -> Cohort:
 
 
 def viewable_cohort(cohort_id: int) -> Cohort:
-    """The cohort, if the current user may see its progress (else 403, logged); with its
-    course's modules, which every progress page shows (one statement)."""
+    """The cohort, if the current user may see its progress (else 404 as for a missing id,
+    and logged); with its course's modules, which every progress page shows (one statement)."""
     cohort = cohort_or_404(cohort_id, joinedload(Cohort.course).joinedload(Course.modules))
     if not can_view_progress(current_user, cohort):
-        deny(f"cohort progress {cohort_id}")
+        conceal(f"cohort progress {cohort_id}")
     return cohort
 
 
