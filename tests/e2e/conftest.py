@@ -5,6 +5,7 @@ size. Elements are found as a person finds them: by role, label and visible text
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -189,7 +190,6 @@ FONT_DIRS = {
 FONT_FAMILIES = {
     "liberation": {
         "sans-serif": ["Liberation Sans", "DejaVu Sans"],
-        "system-ui": ["Liberation Sans", "DejaVu Sans"],
         "serif": ["Liberation Serif", "DejaVu Serif"],
         "monospace": ["Liberation Mono", "DejaVu Sans Mono"],
     },
@@ -229,6 +229,18 @@ def font_setups() -> list:
     return params
 
 
+# As the system's 49-sansserif.conf: a request naming no generic family (Chromium's system-ui
+# on Linux) falls back to sans-serif, and so to the setup's first sans-serif font.
+_NO_GENERIC_MEANS_SANS = (
+    '  <match target="pattern">'
+    + "".join(
+        f'<test qual="all" name="family" compare="not_eq"><string>{g}</string></test>'
+        for g in ("sans-serif", "serif", "monospace")
+    )
+    + '<edit name="family" mode="append_last"><string>sans-serif</string></edit></match>\n'
+)
+
+
 def _fonts_conf(setup: str, folder: Path) -> Path:
     dirs = "".join(f"  <dir>{d}</dir>\n" for d in font_dirs(setup))
     aliases = "".join(
@@ -240,7 +252,8 @@ def _fonts_conf(setup: str, folder: Path) -> Path:
     path = folder / "fonts.conf"
     path.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        f"<fontconfig>\n{dirs}  <cachedir>{folder / 'cache'}</cachedir>\n{aliases}</fontconfig>\n",
+        f"<fontconfig>\n{dirs}  <cachedir>{folder / 'cache'}</cachedir>\n"
+        f"{_NO_GENERIC_MEANS_SANS}{aliases}</fontconfig>\n",
         encoding="utf-8",
     )
     return path
@@ -296,6 +309,10 @@ _WIDTH_JS = """(limit) => {
 }"""
 
 
+SHOTS = Path(os.environ["E2E_SCREENSHOTS"]) if os.environ.get("E2E_SCREENSHOTS") else None
+_shot_numbers = itertools.count(1)
+
+
 class PageWidths:
     """Checks every page a phone shows: on each ``load`` of the main frame the document must be no
     wider than the 360 px screen (``scrollWidth <= innerWidth``, and the viewport not zoomed out
@@ -323,6 +340,10 @@ class PageWidths:
     def check(self, page) -> None:
         result = page.evaluate(_WIDTH_JS, PHONE["width"])
         self.checked += 1
+        if SHOTS:  # E2E_SCREENSHOTS=folder: every page checked, to look at
+            name = re.sub(r"[^\w-]+", "_", result["url"].split("/", 3)[-1])[:80]
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SHOTS / f"{next(_shot_numbers):03d}-{name}.png", full_page=True)
         if (page, result["url"]) in self.pending:
             self.pending.remove((page, result["url"]))
         if result["innerWidth"] != PHONE["width"] or result["scrollWidth"] > PHONE["width"]:
@@ -404,16 +425,48 @@ def phone(browsers, font_setup):
 
 
 def check_accessibility(page) -> None:
-    """axe-core, WCAG 2.0/2.1 A and AA: no violations."""
+    """axe-core, WCAG 2.0/2.1/2.2 A and AA: no violations; and the phone details axe does not
+    see (``check_phone_details``)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
     )
     problems = [
         f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+    assert problems == [], f"{page.url}: {problems}"
+    check_phone_details(page)
+
+
+_DETAILS_JS = """() => {
+  const problems = [];
+  const visible = (el) => { const b = el.getBoundingClientRect(); return b.width && b.height; };
+  for (const input of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const box = input.getBoundingClientRect();
+    if (visible(input) && (box.width < 24 || box.height < 24))
+      problems.push(`${input.id || input.name}: a ${box.width}x${box.height} px target`);
+  }
+  for (const legend of document.querySelectorAll('fieldset > legend')) {
+    const fieldset = legend.parentElement;
+    if (!visible(legend) || getComputedStyle(fieldset).borderTopStyle === 'none') continue;
+    if (legend.getBoundingClientRect().top < fieldset.getBoundingClientRect().top + 1)
+      problems.push(`legend "${legend.textContent.trim().slice(0, 40)}" sits on the border`);
+  }
+  for (const li of document.querySelectorAll('main li')) {
+    const text = li.textContent.trim();
+    if (/^[✓✗○●◦•]/.test(text) && getComputedStyle(li).listStyleType !== 'none')
+      problems.push(`"${text.slice(0, 30)}" has a list marker and its own`);
+  }
+  return problems;
+}"""
+
+
+def check_phone_details(page) -> None:
+    """Radio buttons and checkboxes are targets of at least 24 x 24 px (WCAG 2.2, 2.5.8), no
+    fieldset border runs through its legend, no list item shows two markers."""
+    problems = page.evaluate(_DETAILS_JS)
     assert problems == [], f"{page.url}: {problems}"
 
 
