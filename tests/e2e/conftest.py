@@ -340,7 +340,7 @@ class PageWidths:
     def check(self, page) -> None:
         result = page.evaluate(_WIDTH_JS, PHONE["width"])
         self.checked += 1
-        if SHOTS:  # E2E_SCREENSHOTS=folder: every page checked, to look at
+        if SHOTS:  # E2E_SCREENSHOTS=folder: every page checked, to look at (slower)
             name = re.sub(r"[^\w-]+", "_", result["url"].split("/", 3)[-1])[:80]
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=SHOTS / f"{next(_shot_numbers):03d}-{name}.png", full_page=True)
