@@ -39,9 +39,7 @@ def regions(html: str) -> list[str]:
     return names
 
 
-def test_two_reviewed_attempts_have_feedback_regions_of_their_own_names(
-    app, client, login, world
-):
+def test_two_reviewed_attempts_have_feedback_regions_of_their_own_names(app, client, login, world):
     reviewed(app, world, 1, Status.RETURNED, Decision.RETURN)
     reviewed(app, world, 2, Status.ACCEPTED, Decision.ACCEPT)
     login(client, world.owner)
@@ -52,9 +50,7 @@ def test_two_reviewed_attempts_have_feedback_regions_of_their_own_names(
     assert re.search(r'<h4 id="feedback-\d+">Feedback on attempt 1</h4>', html)
 
 
-def test_the_reviewer_page_nests_the_feedback_heading_under_the_attempt(
-    app, client, login, world
-):
+def test_the_reviewer_page_nests_the_feedback_heading_under_the_attempt(app, client, login, world):
     first = reviewed(app, world, 1, Status.RETURNED, Decision.RETURN)
     login(client, world.reviewer)
     html = client.get(review_url(first)).get_data(as_text=True)
