@@ -22,6 +22,11 @@ command -v zbarimg >/dev/null || missing+=(zbar-tools)
 ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing+=(libpangoft2-1.0-0)
 # End-to-end journeys: Debian's Chromium, driven by Playwright (never `playwright install`).
 command -v chromium >/dev/null || missing+=(chromium)
+# The journeys' two font setups (tests/e2e/conftest.py: FONT_DIRS): the system's default, and
+# Liberation Sans with DejaVu Sans as the fallback for Kazakh letters.
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/liberation2 ] || [ -d /usr/share/fonts/truetype/liberation ] \
+    || missing+=(fonts-liberation2)
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; those checks skip" >&2
 fi

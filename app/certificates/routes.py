@@ -33,15 +33,16 @@ def _json(document: dict, media_type: str = credential.MEDIA_TYPE) -> Response:
     return _no_store(response)
 
 
-def _not_found() -> Response:
-    """A plain "not found": the same page whatever was asked, echoing nothing back."""
+def _not_found(canonical: str | None = None) -> Response:
+    """A plain "not found": the same page whatever was asked. Switching its language keeps a
+    well-formed code (``canonical``: only the code alphabet, so nothing typed is echoed)."""
+    back = (
+        url_for("certificates.verify", code=canonical)
+        if canonical
+        else url_for("certificates.verify_form")
+    )
     return _no_store(
-        Response(
-            render_template(
-                "certificates/not_found.html", switcher_next=url_for("certificates.verify_form")
-            ),
-            status=404,
-        )
+        Response(render_template("certificates/not_found.html", switcher_next=back), status=404)
     )
 
 
@@ -84,7 +85,7 @@ def verify(code: str):
         return redirect(url_for("certificates.verify", code=canonical))
     certificate = services.find_by_code(canonical)
     if certificate is None:
-        return _not_found()
+        return _not_found(canonical)
     return _no_store(
         Response(
             render_template(

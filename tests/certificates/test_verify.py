@@ -1,6 +1,8 @@
 """The public verification page: the database's word, in the visitor's language, never cached,
 never echoing what was asked."""
 
+import re
+
 import pytest
 
 from app.certificates import services
@@ -117,3 +119,20 @@ def test_the_credential_and_issuer_documents_are_served(client, graduate, app):
     status = client.get("/status/1")
     assert status.status_code == 200 and status.headers["Cache-Control"] == "no-store"
     assert client.get("/status/2").status_code == 404
+
+
+def test_switching_language_on_not_found_keeps_the_code(client, graduate):
+    """The switcher of a "not found" page returns to the same (well-formed) code, in the new
+    language; a malformed one still goes back to the empty form."""
+    graduate()
+    html = client.get(f"/verify/{UNKNOWN}").get_data(as_text=True)
+    assert f'name="next" value="/verify/{UNKNOWN}"' in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    switched = client.post(
+        "/language", data={"csrf_token": token, "lang": "kk", "next": f"/verify/{UNKNOWN}"}
+    )
+    assert switched.status_code == 302 and switched.headers["Location"].endswith(UNKNOWN)
+    again = client.get(switched.headers["Location"])
+    assert again.status_code == 404 and '<html lang="kk">' in again.get_data(as_text=True)
+    html = client.get("/verify/%3Cb%3Ezzz-typed").get_data(as_text=True)
+    assert 'name="next" value="/verify"' in html and "zzz-typed" not in html

@@ -4,6 +4,8 @@ size. Elements are found as a person finds them: by role, label and visible text
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import re
 import shutil
@@ -34,9 +36,11 @@ PHONE = {"width": 360, "height": 740}
 DEMO_PASSWORD = "tekser-demo-2026"
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - the test script installs it
     sync_playwright = None
+    PlaywrightError = Exception
 
 
 def pytest_collection_modifyitems(config, items):
@@ -173,18 +177,228 @@ def _own_database(url: str):
     admin.dispose()
 
 
+# Font setups the journeys run under: the machine's own fontconfig, and one whose system fonts
+# (and so every text width) differ: Liberation Sans first (Arial's metrics), DejaVu Sans only as
+# the fallback for the Kazakh letters Liberation lacks. Chromium reads FONTCONFIG_FILE at start,
+# so no root is needed at test time; scripts/test.sh installs the Debian packages.
+FONT_DIRS = {
+    "liberation": [
+        ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"),
+        ("/usr/share/fonts/truetype/dejavu",),
+    ],
+}
+FONT_FAMILIES = {
+    "liberation": {
+        "sans-serif": ["Liberation Sans", "DejaVu Sans"],
+        "serif": ["Liberation Serif", "DejaVu Serif"],
+        "monospace": ["Liberation Mono", "DejaVu Sans Mono"],
+    },
+}
+
+
+def font_dirs(setup: str) -> list[str] | None:
+    """The font directories of ``setup`` (the first existing of each alternative), or None when
+    one is missing."""
+    found = []
+    for alternatives in FONT_DIRS[setup]:
+        present = [d for d in alternatives if Path(d).is_dir()]
+        if not present:
+            return None
+        found.append(present[0])
+    return found
+
+
+def font_setups() -> list:
+    """The font setups to run the journeys under. The second runs on SQLite only: fonts do not
+    depend on the database, and the journeys are the slow part of the suite."""
+    params = [pytest.param("default", id="fonts-default")]
+    if os.environ.get("TEST_DATABASE_URL"):
+        return params
+    missing = font_dirs("liberation") is None
+    params.append(
+        pytest.param(
+            "liberation",
+            id="fonts-liberation",
+            marks=pytest.mark.skipif(
+                missing,
+                reason="fonts-liberation2 (or fonts-liberation) and fonts-dejavu-core are not "
+                "installed: scripts/test.sh installs them",
+            ),
+        )
+    )
+    return params
+
+
+# As the system's 49-sansserif.conf: a request naming no generic family (Chromium's system-ui
+# on Linux) falls back to sans-serif, and so to the setup's first sans-serif font.
+_NO_GENERIC_MEANS_SANS = (
+    '  <match target="pattern">'
+    + "".join(
+        f'<test qual="all" name="family" compare="not_eq"><string>{g}</string></test>'
+        for g in ("sans-serif", "serif", "monospace")
+    )
+    + '<edit name="family" mode="append_last"><string>sans-serif</string></edit></match>\n'
+)
+
+
+def _fonts_conf(setup: str, folder: Path) -> Path:
+    dirs = "".join(f"  <dir>{d}</dir>\n" for d in font_dirs(setup))
+    aliases = "".join(
+        f'  <alias binding="strong"><family>{generic}</family><prefer>'
+        + "".join(f"<family>{f}</family>" for f in families)
+        + "</prefer></alias>\n"
+        for generic, families in FONT_FAMILIES[setup].items()
+    )
+    path = folder / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig>\n{dirs}  <cachedir>{folder / 'cache'}</cachedir>\n"
+        f"{_NO_GENERIC_MEANS_SANS}{aliases}</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browsers(tmp_path_factory):
+    """One Chromium per font setup, started when first asked for: ``browsers("liberation")``."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+        started = {}
+
+        def get(setup: str = "default"):
+            if setup not in started:
+                env = None
+                if setup != "default":
+                    if font_dirs(setup) is None:
+                        pytest.skip(f"the fonts of the {setup!r} setup are not installed")
+                    conf = _fonts_conf(setup, tmp_path_factory.mktemp(f"fonts-{setup}"))
+                    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+                started[setup] = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, env=env)
+            return started[setup]
+
+        yield get
+        for browser in started.values():
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser(browsers):
+    return browsers("default")
 
 
 @pytest.fixture
-def phone(browser):
-    """A new phone-sized browser context factory: ``phone(locale="kk", js=True)``."""
+def font_setup() -> str:
+    """The font setup of a test's phones; journeys parametrize it with ``font_setups()``."""
+    return "default"
+
+
+# Is the page as wide as the phone? The widest elements are named to say what to fix.
+_WIDTH_JS = """(limit) => {
+  const root = document.documentElement;
+  const wide = [];
+  for (const el of document.body ? document.body.querySelectorAll('*') : []) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > limit + 0.5) {
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+      wide.push(`${name} (right edge ${Math.round(box.right)} px)`);
+    }
+  }
+  return {url: location.href, scrollWidth: root.scrollWidth, innerWidth: window.innerWidth,
+          wide: wide.slice(-6)};
+}"""
+
+
+SHOTS = Path(os.environ["E2E_SCREENSHOTS"]) if os.environ.get("E2E_SCREENSHOTS") else None
+_shot_numbers = itertools.count(1)
+
+
+class PageWidths:
+    """Checks every page a phone shows: on each ``load`` of the main frame the document must be no
+    wider than the 360 px screen (``scrollWidth <= innerWidth``, and the viewport not zoomed out
+    to fit). Problems are collected and asserted when the test ends (the ``phone`` fixture does
+    it), so no page escapes; ``check(page)`` checks the current page at once."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+        self.pending: list[tuple] = []  # (page, url) of documents shown and not yet checked
+        self.checked = 0
+
+    def watch(self, page) -> None:
+        page.on("framenavigated", lambda frame: self._on_navigated(page, frame))
+        page.on("load", lambda loaded: self._on_load(loaded))
+
+    def _on_navigated(self, page, frame) -> None:
+        if frame == page.main_frame and "#" not in frame.url:
+            self.pending.append((page, frame.url))
+
+    def _on_load(self, page) -> None:
+        # Navigated away already? ``verify`` reports the page as not checked.
+        with contextlib.suppress(PlaywrightError):
+            self.check(page)
+
+    def check(self, page) -> None:
+        result = page.evaluate(_WIDTH_JS, PHONE["width"])
+        self.checked += 1
+        if SHOTS:  # E2E_SCREENSHOTS=folder: every page checked, to look at (slower)
+            name = re.sub(r"[^\w-]+", "_", result["url"].split("/", 3)[-1])[:80]
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SHOTS / f"{next(_shot_numbers):03d}-{name}.png", full_page=True)
+        if (page, result["url"]) in self.pending:
+            self.pending.remove((page, result["url"]))
+        if result["innerWidth"] != PHONE["width"] or result["scrollWidth"] > PHONE["width"]:
+            self.problems.append(
+                f"{result['url']}: {result['scrollWidth']} px wide on a "
+                f"{PHONE['width']} px screen (innerWidth {result['innerWidth']}); "
+                f"too wide: {result['wide']}"
+            )
+
+    def check_missed(self) -> None:
+        """Pages the test left before their check could run (a tap right after the load) are
+        loaded again, in a new tab of the same browser context, and checked there."""
+        missed, self.pending = self.pending, []
+        for page, url in missed:
+            again = page.context.new_page()
+            again.goto(url)
+            self.check(again)
+            again.close()
+
+    def verify(self) -> None:
+        self.check_missed()
+        assert not self.problems, "pages wider than the phone:\n" + "\n".join(self.problems)
+
+
+def assert_fits_phone(page) -> None:
+    """Assert now that ``page`` is no wider than the phone (the ``phone`` fixture also checks
+    every page it loads, automatically)."""
+    widths = PageWidths()
+    widths.check(page)
+    assert not widths.problems, widths.problems[0]
+
+
+def assert_tappable(page, locator) -> None:
+    """``locator`` is visible, inside the screen's width, and what a tap at its centre hits
+    (nothing lies over it)."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not visible"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{locator} is off screen"
+    # bounding_box() is in the viewport's coordinates, as elementFromPoint() wants them
+    hit = locator.evaluate(
+        "(el, [x, y]) => { const top = document.elementFromPoint(x, y);"
+        " return top === el || el.contains(top); }",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit, f"{locator}: another element receives a tap at its centre"
+
+
+@pytest.fixture
+def phone(browsers, font_setup):
+    """A new phone-sized browser context factory: ``phone(locale="kk", js=True)``. Every page it
+    makes is checked for width on every load (``PageWidths``), under the test's font setup."""
     contexts = []
+    widths = PageWidths()
+    browser = browsers(font_setup)
 
     def make(locale: str = "en", js: bool = True):
         context = browser.new_context(
@@ -198,24 +412,61 @@ def phone(browser):
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        widths.watch(page)
+        return page
 
     yield make
-    for context in contexts:
-        context.close()
+    try:
+        widths.verify()
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def check_accessibility(page) -> None:
-    """axe-core, WCAG 2.0/2.1 A and AA: no violations."""
+    """axe-core, WCAG 2.0/2.1/2.2 A and AA: no violations; and the phone details axe does not
+    see (``check_phone_details``)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
     )
     problems = [
         f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+    assert problems == [], f"{page.url}: {problems}"
+    check_phone_details(page)
+
+
+_DETAILS_JS = """() => {
+  const problems = [];
+  const visible = (el) => { const b = el.getBoundingClientRect(); return b.width && b.height; };
+  for (const input of document.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+    const box = input.getBoundingClientRect();
+    if (visible(input) && (box.width < 24 || box.height < 24))
+      problems.push(`${input.id || input.name}: a ${box.width}x${box.height} px target`);
+  }
+  for (const legend of document.querySelectorAll('fieldset > legend')) {
+    const fieldset = legend.parentElement;
+    if (!visible(legend) || getComputedStyle(fieldset).borderTopStyle === 'none') continue;
+    if (legend.getBoundingClientRect().top < fieldset.getBoundingClientRect().top + 1)
+      problems.push(`legend "${legend.textContent.trim().slice(0, 40)}" sits on the border`);
+  }
+  for (const li of document.querySelectorAll('main li')) {
+    const text = li.textContent.trim();
+    if (/^[✓✗○●◦•]/.test(text) && getComputedStyle(li).listStyleType !== 'none')
+      problems.push(`"${text.slice(0, 30)}" has a list marker and its own`);
+  }
+  return problems;
+}"""
+
+
+def check_phone_details(page) -> None:
+    """Radio buttons and checkboxes are targets of at least 24 x 24 px (WCAG 2.2, 2.5.8), no
+    fieldset border runs through its legend, no list item shows two markers."""
+    problems = page.evaluate(_DETAILS_JS)
     assert problems == [], f"{page.url}: {problems}"
 
 
@@ -261,6 +512,40 @@ def page_weight(page, url: str) -> int:
     page.goto(url, wait_until="networkidle")
     page.remove_listener("requestfinished", on_finished)
     return sum(sizes)
+
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+# Long, realistic data that a phone layout must hold: a Kazakh double-barrelled name, a claim
+# with a long hashtag, and links of 200 characters with no place to break.
+LONG_NAME_KK = "Әбдіқаппарова-Нұрсұлтанқызы Гүлжаһан-Айгерім Қайырбекқызы"
+LONG_CLAIM_KK = (
+    "Алматыда 1 желтоқсаннан бастап студенттерге қоғамдық көлікте тегін жол жүру тоқтатылады, "
+    "ал Onay картасындағы жеңілдіктер алдын ала ескертусіз жойылады деген хабарлама WhatsApp "
+    "топтарында тарап жүр: #АлматыдаСтуденттергеТегінЖолЖүруТоқтатылады"
+)
+
+
+def long_url(host_and_path: str, n: int = 0) -> str:
+    """A realistic 200-character link (tracking parameters, no spaces) to ``host_and_path``."""
+    url = (
+        f"https://{host_and_path}/{n}?utm_source=whatsapp&utm_medium=forward"
+        "&utm_campaign=student_transport_almaty_2027&fbclid="
+    )
+    assert len(url) < 200
+    return url + ("IwAR3xQk9ZbT7hLmN2vYpR5sWcD8fJ0gKuE4aH6iO1tB" * 5)[: 200 - len(url)]
+
+
+def in_every_language(page, lang: str, check=None) -> None:
+    """Switch ``page`` through the other two interface languages with its language switcher and
+    back to ``lang``; ``check(code)`` runs in each (the width of every page is checked anyway)."""
+    order = [code for code in LANGUAGE_NAMES if code != lang] + [lang]
+    for code in order:
+        page.get_by_role("button", name=LANGUAGE_NAMES[code]).first.click()
+        page.locator(f"html[lang={code}]").wait_for(state="attached")
+        page.wait_for_load_state()
+        if check is not None:
+            check(code)
 
 
 ADMIN_EMAIL = "admin@example.org"
@@ -313,6 +598,12 @@ def grade_next(page, base_url: str, lang: str, accept: bool, feedback: str = "")
     page.goto(base_url + "/review/")
     page.get_by_role("button", name=tr("Review next", lang)).click()
     page.get_by_role("heading", name=tr("Rubric", lang)).wait_for()
+    return grade_open(page, lang, accept, feedback)
+
+
+def grade_open(page, lang: str, accept: bool, feedback: str = "") -> str:
+    """As a reviewer on a claimed submission's page: fill the rubric, check that both decisions
+    can be tapped, accept or return. Returns the submission's heading (student — module)."""
     heading = page.get_by_role("heading", level=1).inner_text()
     form = page.locator("form.grade")
     groups = form.get_by_role("group")
@@ -321,6 +612,8 @@ def grade_next(page, base_url: str, lang: str, accept: bool, feedback: str = "")
         (radios.last if accept else radios.first).check()
     if feedback:
         page.get_by_label(tr("Overall feedback", lang)).fill(feedback)
+    for label in ("Accept", "Return for revision"):
+        assert_tappable(page, page.get_by_role("button", name=tr(label, lang), exact=True))
     label = "Accept" if accept else "Return for revision"
     page.get_by_role("button", name=tr(label, lang), exact=True).click()
     try:

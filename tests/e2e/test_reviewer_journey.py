@@ -9,9 +9,12 @@ import re
 import pytest
 
 from tests.e2e.conftest import (
+    assert_tappable,
     assign_reviewer_in_ui,
     check_accessibility,
+    font_setups,
     grade_next,
+    in_every_language,
     log_in,
     make_reviewer,
     tr,
@@ -30,19 +33,23 @@ def submission_links(page) -> set[str]:
     return set(hrefs)
 
 
-def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_account):
-    for name in ("Группа А", "Группа Б"):
+@pytest.mark.parametrize("font_setup", font_setups())
+def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_account, font_setup):
+    # Each font setup runs the journey with its own groups and people.
+    tag = "" if font_setup == "default" else f"-{font_setup}"
+    group_a, group_b = f"Группа А{tag}", f"Группа Б{tag}"
+    for name in (group_a, group_b):
         live_server.flask(
             "seed", "--students", "40", "--reviewers", "0", "--name", name, "--random-seed", "7"
         )
-    mine = make_reviewer(live_server, "olga@example.org", "Ольга Ким", RU)
-    colleague = make_reviewer(live_server, "sergey@example.org", "Сергей Иванов", RU)
-    other = make_reviewer(live_server, "aliya@example.org", "Әлия Қасымова", "kk")
+    mine = make_reviewer(live_server, f"olga{tag}@example.org", "Ольга Ким", RU)
+    colleague = make_reviewer(live_server, f"sergey{tag}@example.org", "Сергей Иванов", RU)
+    other = make_reviewer(live_server, f"aliya{tag}@example.org", "Әлия Қасымова", "kk")
     admin = phone(locale="en")
     log_in(admin, live_server.url, admin_account, "en")
-    assign_reviewer_in_ui(admin, live_server.url, "Группа А", mine)
-    assign_reviewer_in_ui(admin, live_server.url, "Группа А", colleague)
-    assign_reviewer_in_ui(admin, live_server.url, "Группа Б", other)
+    assign_reviewer_in_ui(admin, live_server.url, group_a, mine)
+    assign_reviewer_in_ui(admin, live_server.url, group_a, colleague)
+    assign_reviewer_in_ui(admin, live_server.url, group_b, other)
 
     # What waits in the other group.
     elsewhere = phone(locale="kk")
@@ -55,6 +62,7 @@ def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_a
     log_in(page, live_server.url, mine, RU)
     page.get_by_role("link", name=tr("Review", RU), exact=True).click()
     page.get_by_role("heading", name=tr("Review queue", RU)).wait_for()
+    in_every_language(page, RU)
     check_accessibility(page)
     waiting = submission_links(page)
     assert waiting, "the seeded group has homework waiting"
@@ -68,6 +76,14 @@ def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_a
     # Claim the next one and keep it open; the colleague does not see it as waiting.
     page.get_by_role("button", name=tr("Review next", RU)).click()
     page.get_by_role("heading", name=tr("Rubric", RU)).wait_for()
+    in_every_language(
+        page,
+        RU,
+        lambda code: [
+            assert_tappable(page, page.get_by_role("button", name=tr(label, code), exact=True))
+            for label in ("Accept", "Return for revision")
+        ],
+    )
     check_accessibility(page)
     claimed = re.search(r"/review/submissions/\d+", page.url).group(0)
     second = phone(locale=RU)
@@ -89,7 +105,9 @@ def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_a
     for i in range(groups.count()):
         groups.nth(i).get_by_role("radio").last.check()
     page.get_by_label(tr("Overall feedback", RU)).fill("Отличная работа.")
-    page.get_by_role("button", name=tr("Accept", RU), exact=True).click()
+    accept = page.get_by_role("button", name=tr("Accept", RU), exact=True)
+    assert_tappable(page, accept)
+    accept.click()
     page.get_by_text(tr("Accepted. The student has been notified.", RU)).wait_for()
     assert claimed not in submission_links(page)
     check_accessibility(page)
