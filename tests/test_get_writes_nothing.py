@@ -74,7 +74,7 @@ class Seeded:
 def _seed(app, login, w) -> Seeded:
     """Everything a GET could touch: submissions in every state with screenshots, a review and
     its notification, quiz attempts, a certificate, a pending enrolment upload, live tokens."""
-    from app.auth import tokens
+    from app.auth import invitations, tokens
     from app.auth.models import User
     from app.certificates import services as certificates
     from app.cohorts import services as cohorts
@@ -141,6 +141,9 @@ def _seed(app, login, w) -> Seeded:
             {"u": w.owner.id, "h": tokens.password_fingerprint(owner_row.password_hash)},
         )
         assert cohorts.cohort_for_invite(invite) is not None
+        invited = db.session.get(User, w.classmate.id)
+        invitation = invitations.issue_invitation_token(invited)
+        db.session.commit()
     claimed = make_submission(
         app, w.classmate, w.cohort_a, module_id=w.modules["m2"], status=Status.IN_REVIEW,
         claimed_by_id=w.reviewer.id, claimed_at=utcnow(),
@@ -192,6 +195,7 @@ def _seed(app, login, w) -> Seeded:
             ("cohorts.join", "code"): [invite, "nope"],
             ("auth.confirm_email", "token"): [confirm, "bad"],
             ("auth.reset_password", "token"): [reset, "bad"],
+            ("auth.accept_invitation", "token"): [invitation, "bad"],
             ("admin.enrolment_preview", "token"): [enrol_token, "bad"],
             ("admin.enrolment_report", "token"): [enrol_token, "bad"],
         },
