@@ -16,8 +16,8 @@ from tests.conftest import ON_POSTGRES
         ("POST", "/courses/demo/modules/m1/read", True),
         ("PUT", "/", True),
         ("DELETE", "/", True),
-        ("GET", "/review/submissions/1", True),  # opening a submission claims it
-        ("GET", "/notifications", True),  # seeing the notices marks them read
+        ("GET", "/review/submissions/1", False),  # no GET writes: claiming is a POST
+        ("GET", "/notifications", False),  # marking read is a POST
     ],
 )
 def test_which_requests_take_the_write_lock_up_front(app, method, path, writes):
