@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import (
+    PHONE,
+    assert_fits_phone,
     assign_reviewer_in_ui,
     check_accessibility,
+    font_setups,
     log_in,
     make_reviewer,
 )
@@ -105,25 +108,11 @@ LONG_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + ".kz"
 LONG_GROUP = "Шымкент облысы мектеп мұғалімдерінің фактчекинг тобы — көктемгі ағын 2027"
 LONG_FILE = "enrolment-" + "x" * 186 + ".csv"
 LANGUAGES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
-PHONE_WIDTH = 360
 
 
-def check_width(page) -> None:
-    """No sideways scrolling: the page is no wider than the phone's screen. (Local helper; the
-    lead unifies it with the shared one in tests/e2e/conftest.py.)"""
-    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if scroll > inner or inner > PHONE_WIDTH:  # a too-wide page also widens the viewport
-        wide = page.evaluate(
-            """() => [...document.querySelectorAll('body *')]
-                 .filter(e => e.getBoundingClientRect().right > 360.5)
-                 .slice(0, 5).map(e => e.tagName + '.' + e.className + ': '
-                 + (e.innerText || '').slice(0, 60))"""
-        )
-        raise AssertionError(f"{page.url}: {scroll} px wide > {inner} px; {wide}")
-
-
+@pytest.mark.parametrize("font_setup", font_setups())
 def test_every_admin_page_fits_a_phone_in_every_language(
-    live_server, phone, admin_account, tmp_path
+    live_server, phone, admin_account, tmp_path, font_setup
 ):
     assert sum(ch.isalpha() for ch in LONG_NAME) == 50 and len(LONG_EMAIL) >= 190
     page = phone(locale="en")
@@ -148,7 +137,7 @@ def test_every_admin_page_fits_a_phone_in_every_language(
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("heading", name="Rows with errors").wait_for()
     preview_url = page.url
-    check_width(page)
+    assert_fits_phone(page)
     page.get_by_role("button", name="Enrol these students").click()
     page.get_by_text("Invitations sent").first.wait_for()
 
@@ -184,7 +173,7 @@ def test_every_admin_page_fits_a_phone_in_every_language(
                 url = path if path.startswith("http") else live_server.url + path
                 response = page.goto(url)
                 assert response.status == 200, (url, response.status)
-                check_width(page)
+                assert_fits_phone(page)
                 check_accessibility(page)
             # The preview's error rows show their reason on screen, not off to the right.
             page.goto(preview_url)
@@ -192,7 +181,7 @@ def test_every_admin_page_fits_a_phone_in_every_language(
             assert reasons.count() >= 2
             for i in range(reasons.count()):
                 box = reasons.nth(i).bounding_box()
-                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, box
+                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
                 assert len(reasons.nth(i).inner_text()) > 20
         # The audit log names every event in the reader's language (kk was checked above;
         # ru is the last language visited): no raw codes in the rows.
@@ -205,7 +194,7 @@ def test_every_admin_page_fits_a_phone_in_every_language(
         for path in ("/review/", "/admin/progress", cohort_url + "/students"):
             url = path if path.startswith("http") else live_server.url + path
             reviewer_page.goto(url)
-            check_width(reviewer_page)
+            assert_fits_phone(reviewer_page)
             check_accessibility(reviewer_page)
     finally:
         page.goto(live_server.url + "/admin/")
