@@ -31,6 +31,8 @@ if os.environ.get("LOG_FORMAT", "json" if _production else "text").lower() == "j
                 "stream": "ext://sys.stderr",
             }
         },
+        # The app adds its own handler to the root logger (app/ops/logs.py).
+        "root": {"level": "INFO", "handlers": []},
         "loggers": {
             "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
             "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},

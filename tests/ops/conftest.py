@@ -45,7 +45,10 @@ class RedisServer:
 
     def _wait(self, port: str) -> None:
         for _ in range(50):
-            if subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode == 0:
+            if (
+                subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode
+                == 0
+            ):
                 return
             time.sleep(0.1)
         raise RuntimeError("redis-server did not start")
