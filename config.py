@@ -102,6 +102,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # memory:// counts per process: production refuses it unless one process serves everything.
     RATELIMIT_SINGLE_PROCESS = _bool("RATELIMIT_SINGLE_PROCESS", False)
+    # Redis down mid-run: count in each worker's memory until it is back (README, "Running
+    # several workers"), rather than refuse every login (fail closed) or count nothing.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    # Seconds to wait for Redis before falling back, so a dead host cannot stall requests.
+    RATELIMIT_REDIS_TIMEOUT = float(os.environ.get("RATELIMIT_REDIS_TIMEOUT", "0.5"))
+    # Several sites may share one Redis: each one's counters under its own prefix.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "tekser")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     ACCOUNT_RATE_LIMIT = os.environ.get("ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")
 
@@ -133,6 +140,13 @@ class Config:
     # Trust X-Forwarded-* from this many proxies (0 when serving directly).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
+    # Operations (app/ops/): logs, metrics.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one object per line
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # /metrics answers only these client addresses or networks, or a bearer token (else 404).
+    METRICS_ALLOW = _list("METRICS_ALLOW")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -155,6 +169,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

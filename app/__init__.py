@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask, Response, g, request
@@ -71,6 +70,9 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
             "timeout": app.config["SQLITE_BUSY_TIMEOUT"],
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    from app import ops
+
+    ops.init_app(app)  # logs, probes, metrics; inside ProxyFix, before the limiter is bound
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -206,10 +208,11 @@ def _register_request_hooks(app: Flask) -> None:
     from app import errors, mail, policy, storage
     from app.audit import services as audit
     from app.extensions import db
+    from app.ops import logs
 
     @app.before_request
     def start_request() -> None:
-        g.request_id = secrets.token_hex(8)
+        g.request_id = logs.request_id()
         policy.enforce_declared_access()
 
     @app.after_request
@@ -255,7 +258,9 @@ def _security_headers(response: Response) -> None:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers["X-Request-ID"] = g.get("request_id", "")
     if request.endpoint and not request.endpoint.endswith("static"):
-        headers.setdefault("Cache-Control", "no-store" if _is_signed_in() else "no-cache")
+        # A view that set its own (the probes) is not made to load the user for this.
+        if "Cache-Control" not in headers:
+            headers["Cache-Control"] = "no-store" if _is_signed_in() else "no-cache"
         headers.add("Vary", "Cookie")
 
 

@@ -17,6 +17,8 @@ from email.utils import make_msgid
 from flask import current_app, g, render_template
 from flask_babel import force_locale
 
+from app import metrics
+
 
 @dataclass(frozen=True)
 class Mail:
@@ -75,8 +77,11 @@ def deliver_queued() -> None:
     for mail in outbox:
         try:
             send(mail)
-        except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException) as error:
+            metrics.MAIL_FAILURES.labels(type(error).__name__).inc()
             current_app.logger.exception("could not send mail %r to %s", mail.subject, mail.to)
+        else:
+            metrics.MAIL_SENT.inc()
 
 
 def _message(mail: Mail) -> EmailMessage:

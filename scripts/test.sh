@@ -27,6 +27,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation2 ] || [ -d /usr/share/fonts/truetype/liberation ] \
     || missing+=(fonts-liberation2)
+# Shared rate limits across gunicorn workers (tests/ops): a real Redis on loopback.
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; those checks skip" >&2
 fi
@@ -49,13 +51,25 @@ echo "== lint (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+# Throw-away servers started here are stopped on exit, whatever happens.
+cleanup=()
+trap 'for step in "${cleanup[@]}"; do eval "$step"; done' EXIT
+
+# Redis for the shared rate limits (scripts/redis.sh), unless TEST_REDIS_URL names one.
+if [ -z "${TEST_REDIS_URL:-}" ]; then
+    redisdir=$(mktemp -d /tmp/tekser-redis.XXXXXX)
+    cleanup+=('bash scripts/redis.sh stop "$redisdir"; rm -rf "$redisdir"')
+    TEST_REDIS_URL=$(bash scripts/redis.sh start "$redisdir")
+    export TEST_REDIS_URL
+fi
+
 echo "== tests on SQLite"
 env -u TEST_DATABASE_URL .venv/bin/pytest "$@"
 
 echo "== tests on PostgreSQL"
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
     pgdir=$(mktemp -d /tmp/tekser-pg.XXXXXX)
-    trap 'bash scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+    cleanup+=('bash scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"')
     TEST_DATABASE_URL=$(bash scripts/postgres.sh start "$pgdir")
     export TEST_DATABASE_URL
 fi

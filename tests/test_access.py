@@ -17,7 +17,7 @@ from tests.conftest import post_form
 # endpoint: (method, url, anonymous, student, reviewer, admin) -> expected status codes
 MATRIX = {
     "pages.index": ("GET", "/", 200, 200, 200, 200),
-    "pages.healthz": ("GET", "/healthz", 200, 200, 200, 200),
+    "ops.healthz": ("GET", "/healthz", 200, 200, 200, 200),
     "pages.set_language": ("POST", "/language", 302, 302, 302, 302),
     "auth.login": ("GET", "/login", 200, 302, 302, 302),
     "auth.register": ("GET", "/register", 200, 302, 302, 302),

@@ -12,7 +12,7 @@ import logging
 import unicodedata
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 from limits import parse as parse_limit
 
@@ -95,6 +95,9 @@ RATE_LIMITED_RECORDS = parse_limit("1 per minute")
 def record_rate_limited(request_limit) -> None:
     """Flask-Limiter's ``on_breach``: the request is about to be answered 429."""
     args = list(getattr(request_limit, "request_args", None) or [])
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
+    if prefix and args and args[0] == prefix:  # the site's prefix (Redis), not the key
+        args = args[1:]
     limiter = getattr(request_limit, "limiter", None)
     if limiter is not None and not limiter.hit(RATE_LIMITED_RECORDS, "audit-429", *args):
         return

@@ -36,9 +36,3 @@ def set_language():
         if current_user.is_authenticated:
             accounts.set_locale(current_user, lang)
     return response
-
-
-@bp.route("/healthz")
-@public
-def healthz():
-    return {"status": "ok"}

@@ -1,0 +1,54 @@
+"""gunicorn settings for several workers:
+
+    gunicorn -c python:app.ops.gunicorn_config -w 4 -b 127.0.0.1:8000 'app:create_app()'
+
+- Prometheus metrics from every worker: each worker writes its counters to files in
+  ``PROMETHEUS_MULTIPROC_DIR`` (a fresh private folder unless set), emptied when gunicorn starts;
+  ``child_exit`` marks a dead worker's live gauges, as prometheus_client's multiprocess mode asks.
+- JSON logs (``LOG_FORMAT=json``, the production default) for gunicorn's own lines too. The app
+  writes one access line per request itself, so gunicorn's access log stays off.
+
+Options on the command line override these.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tekser-metrics-")
+
+_production = os.environ.get("TEKSER_ENV", "development") == "production"
+if os.environ.get("LOG_FORMAT", "json" if _production else "text").lower() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "app.ops.logs.JsonFormatter"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        # The app adds its own handler to the root logger (app/ops/logs.py).
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+    }
+
+
+def on_starting(server) -> None:
+    """Counters left by a previous run would be added to this one's."""
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
