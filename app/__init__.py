@@ -6,12 +6,14 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+if TYPE_CHECKING:
+    from config import ProductionConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -43,6 +45,10 @@ CSP = "; ".join(
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
+    # Imported here, not at the top: ``config`` imports ``app.languages``, so a program that
+    # imports ``config`` first must not meet a half-imported ``config`` through this package.
+    from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+
     app = Flask(
         __name__,
         template_folder=str(shipped_dir("templates")),
