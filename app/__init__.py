@@ -273,8 +273,11 @@ def _is_signed_in() -> bool:
 
 def _register_templates(app: Flask) -> None:
     from app import i18n, policy
+    from app.learning.content import pick
 
     app.jinja_env.globals.update(policy.template_helpers())
+    # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
+    app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     i18n.install_template_gettext(app)
 
