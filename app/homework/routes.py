@@ -99,7 +99,9 @@ def _page(ctx, form, *, attempts=None, errors=(), refused=(), kept=0, status=200
         form=form,
         attempts=attempts,
         current=current,
-        editable=current is None or can_edit_submission(current_user, current),
+        # A preview before the module opens accepts nothing, so it offers no form either.
+        editable=not ctx.previewing_unopened
+        and (current is None or can_edit_submission(current_user, current)),
         errors=list(errors),
         refused=list(refused),
         kept=kept,

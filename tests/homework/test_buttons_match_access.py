@@ -113,11 +113,13 @@ def test_revise_shows_only_where_a_revision_would_start(app, login, world, state
             assert "Only a returned homework can be revised." in client.get(HW).text
 
 
-def test_no_revise_while_the_module_is_not_open(app, login, world):
+@pytest.mark.parametrize("state", [None, "draft", "returned"], ids=lambda s: s or "none")
+def test_no_form_and_no_revise_while_the_module_is_not_open(app, login, world, state):
     """An enrolled reviewer may preview their module before it opens, but nothing they do
-    there counts: their returned attempt shows no "Revise", and the request is refused."""
+    there counts: the page offers neither the fact-check form nor "Revise", and both requests
+    are refused."""
     enrol(app, world.other_reviewer, world.cohort_a)
-    attempt_in(app, world, world.other_reviewer, "returned")
+    attempt_in(app, world, world.other_reviewer, state)
     with app.app_context():
         db.session.get(Cohort, world.cohort_a).starts_on = date.today() + timedelta(days=30)
         db.session.commit()
@@ -125,10 +127,12 @@ def test_no_revise_while_the_module_is_not_open(app, login, world):
 
     page = client.get(HW)
     assert page.status_code == 200  # the reading preview
-    assert "Returned for revision" in page.text and REVISE_FORM not in page.text
+    assert "Preview: students see this module from" in page.text
+    assert EDIT_FORM not in page.text and REVISE_FORM not in page.text
 
     before = snapshot(app)
     assert post_form(client, REVISE, token_from=HW).status_code == 403
+    assert post_homework(client, fact_check(), version="1").status_code == 403
     assert snapshot(app) == before
 
 
