@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app import languages
+
 BASE_DIR = Path(__file__).resolve().parent
 # A checkout keeps its data in instance/; an installed wheel must not write into
 # site-packages, so it uses the environment's var/ folder (as Flask does for installed apps).
@@ -81,7 +83,7 @@ class Config:
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
 
     # Languages: the interface and the course content.
-    LANGUAGES = ("kk", "ru", "en")
+    LANGUAGES = languages.LANGUAGES
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "kk")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Almaty")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")

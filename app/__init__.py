@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+if TYPE_CHECKING:
+    from config import ProductionConfig
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -42,6 +44,10 @@ CSP = "; ".join(
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
+    # Imported here, not at the top: ``config`` imports ``app.languages``, so a program that
+    # imports ``config`` first must not meet a half-imported ``config`` through this package.
+    from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+
     app = Flask(
         __name__,
         template_folder=str(shipped_dir("templates")),
@@ -272,8 +278,11 @@ def _is_signed_in() -> bool:
 
 def _register_templates(app: Flask) -> None:
     from app import i18n, policy
+    from app.learning.content import pick
 
     app.jinja_env.globals.update(policy.template_helpers())
+    # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
+    app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     i18n.install_template_gettext(app)
 

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from app import mail
 from app.extensions import db
+from app.languages import LANGUAGES
 from app.policy import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ def commit() -> None:
     default=[Role.STUDENT.value],
     show_default=True,
 )
-@click.option("--locale", type=click.Choice(["kk", "ru", "en"]), default=None)
+@click.option("--locale", type=click.Choice(LANGUAGES), default=None)
 def create_user_command(
     email: str, name: str, password: str, roles: tuple[str, ...], locale: str | None
 ) -> None:

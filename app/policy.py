@@ -128,4 +128,31 @@ def enforce_declared_access() -> None:
 
 
 def template_helpers() -> dict[str, Callable]:
-    return {"has_role": has_role, "is_admin": is_admin, "is_staff": is_staff, "Role": Role}
+    """The Jinja globals: the roles and every domain's predicates, registered once for all
+    templates (as FlaskBB's ``configure_template_filters``), so a page asks the very function
+    the route behind its button asks. Imported here, not at the top: the domains' policies
+    import this module."""
+    from app.admin import policy as admin
+    from app.homework import policy as homework
+    from app.learning import policy as learning
+    from app.review import policy as review
+
+    return {
+        "Role": Role,
+        "has_role": has_role,
+        "is_admin": is_admin,
+        "is_staff": is_staff,
+        "can_view_progress": admin.can_view_progress,
+        "can_see_emails": admin.can_see_emails,
+        "can_view_course": learning.can_view_course,
+        "can_preview": learning.can_preview,
+        "can_view_submission": homework.can_view_submission,
+        "can_edit_submission": homework.can_edit_submission,
+        "can_revise": homework.can_revise,
+        "can_export_claim_review": homework.can_export_claim_review,
+        "can_grade": homework.can_grade,
+        "can_read_notice": homework.can_read_notice,
+        "can_claim": review.can_claim,
+        "is_reviewing": review.is_reviewing,
+        "is_claimed_by_another": review.is_claimed_by_another,
+    }

@@ -6,6 +6,9 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.admin.stats import BACKLOG_STATES
+from app.homework.models import Status
+
 MODULE_STATES = {
     "locked": _l("Locked"),
     "open": _l("Open"),
@@ -13,13 +16,8 @@ MODULE_STATES = {
     "complete": _l("Complete"),
 }
 
-BACKLOG = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted, waiting for review"),
-    "in_review": _l("In review"),
-    "returned": _l("Returned for revision"),
-    "accepted": _l("Accepted"),
-}
+# The homework states, in the dashboard's order, named as the status enum names them.
+BACKLOG = {state: Status(state).label for state in BACKLOG_STATES}
 
 OUTCOMES = {
     "new": _l("New account"),

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app import languages
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.policy import Role
@@ -31,7 +32,7 @@ def _search_name_default(context) -> str:
 class User(db.Model):
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint("locale IN ('kk', 'ru', 'en')", name="locale_known"),
+        CheckConstraint(languages.sql_in("locale"), name="locale_known"),
         # Lists of people by name, a page at a time (the admin's student table): read in index
         # order instead of sorting everyone.
         Index("ix_user_name_id", "name", "id"),

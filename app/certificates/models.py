@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import languages
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.learning.models import Course
@@ -47,7 +48,7 @@ class Certificate(db.Model):
     __tablename__ = "certificate"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
-        CheckConstraint("lang IN ('kk', 'ru', 'en')", name="lang_known"),
+        CheckConstraint(languages.sql_in("lang"), name="lang_known"),
         CheckConstraint(
             f"status_index >= 0 AND status_index < {STATUS_LIST_SIZE}", name="status_index_range"
         ),

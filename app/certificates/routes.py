@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.certificates import bp, codes, credential, pdf, services, status_list
 from app.certificates.forms import VerifyForm
 from app.extensions import limiter
-from app.learning.content import LANGS, pick
+from app.learning.content import LANGS
 from app.policy import login_required, public
 
 
@@ -91,7 +91,6 @@ def verify(code: str):
             render_template(
                 "certificates/verify.html",
                 certificate=certificate,
-                pick=pick,
                 langs=LANGS,
                 # the language switcher returns to the canonical address, built from the database
                 switcher_next=url_for("certificates.verify", code=certificate.code),
@@ -144,6 +143,5 @@ def mine():
     return render_template(
         "certificates/mine.html",
         certificates=services.certificates_of(current_user.id),
-        pick=pick,
         langs=LANGS,
     )

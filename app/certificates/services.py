@@ -18,8 +18,8 @@ from app.certificates.jsonld import clean_text
 from app.certificates.models import Certificate, RevocationReason
 from app.db import utcnow
 from app.extensions import db
+from app.languages import LANGUAGES
 
-LANGS = ("kk", "ru", "en")
 NOTE_MAX = 2000
 _ATTEMPTS = 8  # fresh codes/indices to try if a random one collides (in practice: never)
 
@@ -91,7 +91,7 @@ def issue_certificate(user_id: int, course_id: int, cohort_id: int) -> Certifica
     if not course_progress(user_id, course, cohort).is_complete:
         raise NotComplete("the course is not complete")
 
-    lang = user.locale if user.locale in LANGS else cohort.default_locale
+    lang = user.locale if user.locale in LANGUAGES else cohort.default_locale
     holder_name = clean_text(user.name)
     completed_on = _completion_date(user_id, course)
     for _attempt in range(_ATTEMPTS):

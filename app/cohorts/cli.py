@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.languages import LANGUAGES
 from app.learning.models import Course
 
 cohorts = AppGroup("cohorts", help="Create cohorts and enrol students.")
@@ -28,7 +29,7 @@ def _date(_ctx, _param, value: str | None) -> date | None:
 @click.option("--name", required=True)
 @click.option("--starts", callback=_date, help="YYYY-MM-DD")
 @click.option("--ends", callback=_date, help="YYYY-MM-DD")
-@click.option("--locale", type=click.Choice(["kk", "ru", "en"]), default="kk")
+@click.option("--locale", type=click.Choice(LANGUAGES), default=LANGUAGES[0])
 @click.option("--open-all", is_flag=True, help="Open every module at once.")
 def create(course_slug: str, name: str, starts, ends, locale: str, open_all: bool) -> None:
     """Create a cohort and print its invite link."""

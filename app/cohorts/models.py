@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import languages
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.learning.models import Course
@@ -24,7 +25,7 @@ from app.learning.models import Course
 class Cohort(db.Model):
     __tablename__ = "cohort"
     __table_args__ = (
-        CheckConstraint("default_locale IN ('kk', 'ru', 'en')", name="locale_known"),
+        CheckConstraint(languages.sql_in("default_locale"), name="locale_known"),
         CheckConstraint(
             "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"
         ),

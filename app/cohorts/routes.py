@@ -6,7 +6,6 @@ from app.cohorts import bp, services
 from app.cohorts.forms import JoinForm
 from app.db import utcnow
 from app.learning import schedule
-from app.learning.content import pick
 from app.policy import public
 
 
@@ -29,6 +28,5 @@ def join(code: str):
         "cohorts/join.html",
         cohort=cohort,
         form=form,
-        pick=pick,
         start=schedule.course_open_state(cohort, utcnow()),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Enum,
@@ -47,6 +48,26 @@ class Status(enum.StrEnum):
     IN_REVIEW = "in_review"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+
+    @property
+    def label(self):
+        """The state as people read it (translated when shown): the one wording that the
+        student's and reviewer's pages and the admin console all use."""
+        return _STATUS_LABELS[self]
+
+    @property
+    def is_graded(self) -> bool:
+        """A reviewer has decided: accepted, or returned for revision."""
+        return self in (Status.ACCEPTED, Status.RETURNED)
+
+
+_STATUS_LABELS = {
+    Status.DRAFT: _l("Draft"),
+    Status.SUBMITTED: _l("Submitted, waiting for review"),
+    Status.IN_REVIEW: _l("In review"),
+    Status.RETURNED: _l("Returned for revision"),
+    Status.ACCEPTED: _l("Accepted"),
+}
 
 
 class Verdict(enum.StrEnum):

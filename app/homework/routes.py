@@ -27,9 +27,13 @@ from app.homework.forms import (
     RevisionForm,
 )
 from app.homework.models import MAX_EVIDENCE, Screenshot, Status, Submission, Verdict
-from app.homework.policy import can_read_notice, can_view_submission
+from app.homework.policy import (
+    can_edit_submission,
+    can_export_claim_review,
+    can_read_notice,
+    can_view_submission,
+)
 from app.learning import services as learning
-from app.learning.content import pick
 from app.policy import conceal, login_required
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>/homework"
@@ -95,12 +99,13 @@ def _page(ctx, form, *, attempts=None, errors=(), refused=(), kept=0, status=200
         form=form,
         attempts=attempts,
         current=current,
-        editable=current is None or current.status == Status.DRAFT,
+        # A preview before the module opens accepts nothing, so it offers no form either.
+        editable=not ctx.previewing_unopened
+        and (current is None or can_edit_submission(current_user, current)),
         errors=list(errors),
         refused=list(refused),
         kept=kept,
         max_rows=MAX_EVIDENCE,
-        pick=pick,
         verdicts=VERDICT_LABELS,
         revision_form=RevisionForm(),
         visible_status=services.visible_status,
@@ -114,7 +119,7 @@ def homework(course_slug: str, module_slug: str):
     ctx = _student_context(course_slug, module_slug)
     attempts = services.attempts(current_user.id, ctx.module.id)
     current = attempts[0] if attempts else None
-    editable = current is None or current.status == Status.DRAFT
+    editable = current is None or can_edit_submission(current_user, current)
     form = FactCheckForm()
     form.remove.choices = [
         (s.id, str(s.position)) for s in (current.screenshots if current else [])
@@ -292,8 +297,8 @@ def claimreview(submission_id: int):
         abort(404)
     if not can_view_submission(current_user, submission):
         conceal(f"claimreview {submission_id}")
-    if submission.status != Status.ACCEPTED:
-        abort(404)
+    if not can_export_claim_review(current_user, submission):
+        abort(404)  # not accepted (yet): there is no ClaimReview to give
     response = jsonify(claim_review(submission, current_app.config["BASE_URL"]))
     response.mimetype = "application/ld+json"
     return response
@@ -314,7 +319,6 @@ def notices():
     return render_template(
         "homework/notifications.html",
         items=items,
-        pick=pick,
         read_form=MarkReadForm(),
         all_form=MarkAllReadForm(),
         unread=sum(1 for note, _sub, _module in items if note.read_at is None),

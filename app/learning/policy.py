@@ -18,12 +18,6 @@ def can_view_course(user, course: Course) -> bool:
     return has_role(user, Role.REVIEWER) and cohorts.reviews_course(user.id, course.id)
 
 
-def is_enrolled(user, course: Course) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        cohorts.enrolment_for(user.id, course.id) is not None
-    )
-
-
 def can_preview(user, course: Course) -> bool:
     """Admins, and reviewers of one of the course's cohorts, may read a module before it opens
     (even when they are also enrolled); nothing they do there is accepted before it opens."""

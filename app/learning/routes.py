@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.learning import bp, progress, quiz, services
-from app.learning.content import LANGS, pick
+from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
 from app.policy import conceal, login_required
@@ -44,16 +44,14 @@ def module_not_open(error: services.ModuleNotOpen):
     """Before a module opens its pages say when it will; a write to it is refused (403: the
     request rolls back) with the same message, never half-done."""
     refused = request.method not in ("GET", "HEAD") or request.endpoint in MEDIA
-    html = render_template("learning/not_open.html", ctx=error.ctx, pick=pick, refused=refused)
+    html = render_template("learning/not_open.html", ctx=error.ctx, refused=refused)
     return html, (403 if refused else 200)
 
 
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    return render_template(
-        "learning/dashboard.html", courses=services.dashboard(current_user), pick=pick
-    )
+    return render_template("learning/dashboard.html", courses=services.dashboard(current_user))
 
 
 @bp.route(MODULE)
@@ -63,7 +61,6 @@ def module(course_slug: str, module_slug: str):
     return render_template(
         "learning/module.html",
         ctx=ctx,
-        pick=pick,
         langs=LANGS,
         read_form=MarkReadForm(),
         module_url=_module_url,
@@ -148,7 +145,6 @@ def take_quiz(course_slug: str, module_slug: str):
         "learning/quiz.html",
         ctx=ctx,
         form=form,
-        pick=pick,
         field_name=quiz.field_name,
         errors=errors,
         attempts=attempts,
@@ -167,5 +163,5 @@ def quiz_attempt(course_slug: str, module_slug: str, attempt_id: int):
     if attempt.user_id != current_user.id:
         conceal(f"quiz attempt {attempt_id}")
     return render_template(
-        "learning/quiz_result.html", ctx=ctx, attempt=attempt, pick=pick, module_url=_module_url
+        "learning/quiz_result.html", ctx=ctx, attempt=attempt, module_url=_module_url
     )

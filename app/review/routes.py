@@ -8,7 +8,7 @@ from app.homework import services as homework
 from app.homework.forms import VERDICT_LABELS
 from app.homework.models import FEEDBACK_MAX, Decision, Status, Submission
 from app.homework.policy import can_grade
-from app.learning.content import LANGS, pick
+from app.learning.content import LANGS
 from app.learning.models import Module
 from app.policy import Role, conceal, deny, role_required
 from app.review import bp, services
@@ -66,7 +66,6 @@ def queue():
         cap=services.HISTORY_CAP,
         filters=filters,
         modules=modules,
-        pick=pick,
         langs=LANGS,
         waits=WAITS,
         claim_form=ClaimNextForm(),
@@ -133,14 +132,11 @@ def _render(sub: Submission, errors: list[str] | None = None, status: int = 200)
         module=module,
         history=history,
         form=form,
-        holds=services.holds_claim(current_user, sub),
         student=services.author(sub),
-        pick=pick,
         verdicts=VERDICT_LABELS,
         criteria={c.id: c for c in module.criteria},
         release_form=ReleaseForm(),
         claim_form=ClaimForm(),
-        claimable=services.is_claimable(sub),
         claim_minutes=current_app.config["REVIEW_CLAIM_MINUTES"],
         field=criterion_field,
         note=criterion_feedback_field,

@@ -31,7 +31,7 @@ def index():
     if archived not in ("", "1"):
         abort(400)
     rows = services.cohort_list(archived=bool(archived))
-    return render_template("admin/index.html", rows=rows, archived=bool(archived), pick=pick)
+    return render_template("admin/index.html", rows=rows, archived=bool(archived))
 
 
 def _course_choices(form: CohortForm) -> None:
@@ -88,7 +88,6 @@ def cohort(cohort_id: int):
         reviewer_form=ReviewerForm(),
         remove_form=RemoveReviewerForm(),
         upload_form=UploadForm(),
-        pick=pick,
     )
 
 

@@ -11,7 +11,6 @@ from app.admin.labels import BACKLOG, MODULE_STATES
 from app.admin.policy import can_see_emails
 from app.admin.routes._load import page_arg, viewable_cohort
 from app.cohorts import services as cohorts
-from app.learning.content import pick
 from app.policy import Role, is_admin, role_required
 
 STALLED_DEFAULT = 7
@@ -25,7 +24,7 @@ def my_cohorts():
     rows = services.cohort_list(archived=False, ids=ids) + services.cohort_list(
         archived=True, ids=ids
     )
-    return render_template("admin/my_cohorts.html", rows=rows, pick=pick)
+    return render_template("admin/my_cohorts.html", rows=rows)
 
 
 def _stalled_days() -> int:
@@ -46,7 +45,6 @@ def dashboard(cohort_id: int):
         "admin/dashboard.html",
         cohort=cohort,
         d=figures,
-        pick=pick,
         backlog_labels=BACKLOG,
         manage=is_admin(current_user),
     )
@@ -82,7 +80,6 @@ def students_table(cohort_id: int):
         table=table,
         result=result,
         modules=list(cohort.course.modules),
-        pick=pick,
         state_labels=MODULE_STATES,
         emails=emails,
         manage=is_admin(current_user),

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGS = ("kk", "ru", "en")
+from app.languages import LANGUAGES as LANGS
+from app.languages import fallback_order
 
-
-def fallback_order(lang: str) -> list[str]:
-    """The wanted language, then on along kk → ru → en, then back (ru → en → kk; en → ru → kk)."""
-    if lang not in LANGS:
-        return list(LANGS)
-    i = LANGS.index(lang)
-    return list(LANGS[i:]) + list(reversed(LANGS[:i]))
+__all__ = ["LANGS", "Picked", "fallback_order", "pick"]
 
 
 @dataclass(frozen=True)
