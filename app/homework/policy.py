@@ -28,6 +28,15 @@ def can_edit_submission(user, submission: Submission) -> bool:
     )
 
 
+def can_revise(user, submission: Submission) -> bool:
+    """A returned attempt is changed by starting a new attempt from it (never edited)."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and submission.user_id == user.id
+        and submission.status == Status.RETURNED
+    )
+
+
 def can_grade(user, submission: Submission) -> bool:
     """A reviewer of the attempt's cohort, never its author (a reviewer in one cohort may be a
     student in another)."""
