@@ -6,7 +6,7 @@ from app.cohorts import services as cohorts
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.forms import VERDICT_LABELS
-from app.homework.models import Decision, Status, Submission
+from app.homework.models import Decision, Submission
 from app.homework.policy import can_grade
 from app.learning.content import LANGS, pick
 from app.learning.models import Module
@@ -110,13 +110,12 @@ def claim(submission_id: int):
     sub = _load(submission_id)
     if not ClaimForm().validate_on_submit():
         abort(400)
-    # Claiming one's own live claim again changes nothing, so a grading form already open in
-    # another tab keeps its version.
-    if not services.holds_claim(current_user, sub):
-        if sub.status in (Status.ACCEPTED, Status.RETURNED):
-            flash(_("This homework has already been graded."), "info")
-        elif not services.claim(current_user, sub):
-            flash(_("Another reviewer is reviewing this homework."), "error")
+    try:
+        services.start_review(current_user, sub)
+    except services.AlreadyGraded as exc:
+        flash(str(exc), "info")
+    except homework.Conflict as exc:
+        flash(str(exc), "error")
     return redirect(url_for("review.submission", submission_id=sub.id))
 
 
