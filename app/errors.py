@@ -23,6 +23,11 @@ MESSAGES = {
         _l("There is no page at this address. Check the link, or start from the home page."),
     ),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    # A service's refusal always brings its own message.
+    422: (
+        _l("Not saved"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
     409: (
         _l("Changed meanwhile"),
         _l(
@@ -49,17 +54,53 @@ MESSAGES = {
 }
 
 
+class DomainError(Exception):
+    """A service refused a change: ``str(error)`` is a translated message for the user (empty
+    for the status's own message), and nothing was changed. Services raise these instead of
+    reading the request or calling ``abort``; a route catches one where it can answer better
+    (its form shown again with the message), and ``register`` turns the rest into pages."""
+
+    status = 422
+
+
+class NotFoundError(DomainError):
+    """What was asked for does not exist, or is not the user's to see: answered like a missing
+    page, so ids cannot be probed."""
+
+    status = 404
+
+
+class RefusedError(DomainError):
+    """Not allowed (now): a 403, written to the audit log with ``reason`` like every refusal."""
+
+    status = 403
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class ConflictError(DomainError):
+    """The thing changed since the form was loaded (a stale version, already submitted or
+    graded, claimed by someone else): a 409 page with the service's message."""
+
+    status = 409
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, *, resend: bool = True):
+    """The error page (or JSON); ``resend=False`` leaves out the "Send again" form, for a refusal
+    that sending the same form again cannot change (a stale version stays stale)."""
     title, default = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
     text = message or str(default)
     if _wants_json():
         return jsonify(error=str(title), message=text, request_id=g.get("request_id")), code
+    fields = _resend_fields(code) if resend else None
     return render_template(
-        "errors/error.html", code=code, title=title, message=text, resend=_resend_fields(code)
+        "errors/error.html", code=code, title=title, message=text, resend=fields
     ), code
 
 
@@ -126,6 +167,18 @@ def register(app: Flask) -> None:
         return render_error(
             400, str(_l("The form had expired. Please reload the page and submit it again."))
         )
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A service's refusal that its route left to this page (the request rolls back)."""
+        db.session.rollback()
+        if isinstance(error, ConflictError):
+            g.read_only = True  # the page only reads: no queueing for SQLite's write lock again
+        if isinstance(error, RefusedError):
+            from app.audit.services import record_denied
+
+            record_denied(error.reason)
+        return render_error(error.status, str(error) or None, resend=False)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -28,9 +28,10 @@ from app.homework.models import (
     PLATFORM_MAX,
     REASONING_MAX,
     URL_MAX,
+    Submission,
     Verdict,
 )
-from app.homework.services import HomeworkError, safe_url
+from app.homework.services import FactCheck, HomeworkError, safe_url
 
 VERDICT_LABELS = {
     Verdict.TRUE: _l("True"),
@@ -41,6 +42,7 @@ VERDICT_LABELS = {
 }
 
 _too_long = _l("This text is too long (at most %(max)d characters).")
+MIN_EMPTY_ROWS = 2  # empty evidence rows shown after the filled ones (and 3 rows at least)
 
 
 def _url(form, field):
@@ -137,6 +139,52 @@ class FactCheckForm(FlaskForm):
     # Saves the draft and shows one more empty evidence row (the script adds rows without the
     # round trip; this button is how it works without JavaScript).
     add_row = SubmitField(_l("Add another link"))
+
+    def to_fact_check(self) -> FactCheck:
+        """What the student typed, cleaned, for the services (after ``validate``): texts
+        stripped, empty optional fields as None, evidence rows without a link left out."""
+        return FactCheck(
+            claim=(self.claim.data or "").strip(),
+            claim_url=self.claim_url.data or None,
+            platform=(self.platform.data or "").strip() or None,
+            verdict=Verdict(self.verdict.data) if self.verdict.data else None,
+            method=(self.method.data or "").strip(),
+            reasoning=(self.reasoning.data or "").strip(),
+            evidence=[
+                (e.url.data, (e.note.data or "").strip()) for e in self.evidence if e.url.data
+            ],
+        )
+
+    def fill_from(self, submission: Submission | None, rows: int = 0) -> None:
+        """Show ``submission`` to edit, or an empty form for a first draft (None; no version,
+        so a second "Save" of it is a conflict, not a second draft). Empty evidence rows follow
+        the filled ones, at least ``rows`` rows in all (the "add another link" button)."""
+        submission = submission or Submission(claim="", method="", reasoning="", version=None)
+        self.version.data = "" if submission.version is None else submission.version
+        self.claim.data = submission.claim
+        self.claim_url.data = submission.claim_url
+        self.platform.data = submission.platform
+        self.verdict.data = submission.verdict.value if submission.verdict else None
+        self.method.data = submission.method
+        self.reasoning.data = submission.reasoning
+        while self.evidence.entries:
+            self.evidence.pop_entry()
+        filled = [(e.url, e.note) for e in submission.evidence]
+        shown = max(len(filled) + max(3 - len(filled), MIN_EMPTY_ROWS), rows)
+        for url, note in (filled + [("", "")] * shown)[: min(shown, self.evidence.max_entries)]:
+            self.evidence.append_entry({"url": url, "note": note})
+
+    def offer_removal(self, submission: Submission | None) -> None:
+        """The screenshots the "Remove" boxes may name: those of the attempt shown."""
+        shots = submission.screenshots if submission is not None else []
+        self.remove.choices = [(s.id, str(s.position)) for s in shots]
+
+    def loaded_version(self) -> int:
+        """The version the form was loaded with; 0 for a form loaded before any draft existed
+        (so a second click on its "Save" is a conflict, not a second copy of its screenshots)
+        and for anything that is not a number."""
+        raw = self.version.data or ""
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
 
     def error_links(self) -> list[tuple[str, str]]:
         """(element id, message) for each error, in page order, for the error summary."""

@@ -51,7 +51,7 @@ def can_edit_submission(user, submission: Submission) -> bool:
     return is_author(user, submission) and submission.status == Status.DRAFT
 
 
-def can_revise(user, submission: Submission, *, module_open: bool) -> bool:
+def can_revise(user, submission: Submission, *, module_open: bool = True) -> bool:
     """A student may start a new attempt from their own latest attempt once a reviewer has
     returned it, while the module is open to them (``homework.services.start_revision``
     applies the same rule to the locked row)."""

@@ -26,7 +26,7 @@ from app.homework.forms import (
     MarkReadForm,
     RevisionForm,
 )
-from app.homework.models import MAX_EVIDENCE, Screenshot, Status, Submission, Verdict
+from app.homework.models import MAX_EVIDENCE, Screenshot, Submission
 from app.homework.policy import (
     can_edit_submission,
     can_export_claim_review,
@@ -36,50 +36,21 @@ from app.homework.policy import (
 from app.learning import services as learning
 from app.policy import conceal, login_required
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MODULE = "/courses/<course_slug>/modules/<module_slug>/homework"
 
 
 def _student_context(course_slug: str, module_slug: str):
-    ctx = learning.load_module(current_user, course_slug, module_slug)
+    ctx = learning.load_module(
+        current_user,
+        course_slug,
+        module_slug,
+        lang=request.args.get("lang"),
+        reading=request.method in SAFE_METHODS,
+    )
     if not ctx.is_student:
         abort(403)
     return ctx
-
-
-def _data(form: FactCheckForm) -> services.FactCheck:
-    return services.FactCheck(
-        claim=(form.claim.data or "").strip(),
-        claim_url=form.claim_url.data or None,
-        platform=(form.platform.data or "").strip() or None,
-        verdict=Verdict(form.verdict.data) if form.verdict.data else None,
-        method=(form.method.data or "").strip(),
-        reasoning=(form.reasoning.data or "").strip(),
-        evidence=[(e.url.data, (e.note.data or "").strip()) for e in form.evidence if e.url.data],
-    )
-
-
-def _version(raw: str | None) -> int:
-    """The version the form was loaded with; 0 for a form loaded before any draft existed (so
-    a second click on its "Save" is a conflict, not a second copy of its screenshots) and for
-    anything that is not a number."""
-    raw = raw or ""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
-
-
-def _prefill(form: FactCheckForm, submission: Submission, rows: int = 0) -> None:
-    form.version.data = submission.version
-    form.claim.data = submission.claim
-    form.claim_url.data = submission.claim_url
-    form.platform.data = submission.platform
-    form.verdict.data = submission.verdict.value if submission.verdict else None
-    form.method.data = submission.method
-    form.reasoning.data = submission.reasoning
-    while len(form.evidence.entries):
-        form.evidence.pop_entry()
-    filled = [(e.url, e.note) for e in submission.evidence]
-    shown = max(len(filled) + max(3 - len(filled), 2), rows)
-    for url, note in (filled + [("", "")] * shown)[: min(shown, form.evidence.max_entries)]:
-        form.evidence.append_entry({"url": url, "note": note})
 
 
 def _rows(raw: str | None) -> int:
@@ -118,53 +89,50 @@ def _page(ctx, form, *, attempts=None, errors=(), refused=(), kept=0, status=200
 def homework(course_slug: str, module_slug: str):
     ctx = _student_context(course_slug, module_slug)
     attempts = services.attempts(current_user.id, ctx.module.id)
-    current = attempts[0] if attempts else None
-    editable = current is None or can_edit_submission(current_user, current)
     form = FactCheckForm()
-    form.remove.choices = [
-        (s.id, str(s.position)) for s in (current.screenshots if current else [])
-    ]
+    form.offer_removal(attempts[0] if attempts else None)
     if not form.is_submitted():
-        if current is not None and editable:
-            _prefill(form, current, _rows(request.args.get("rows")))
-        else:
-            _prefill(form, Submission(claim="", method="", reasoning="", version=0))
-            form.version.data = ""
+        draft = services.editable_attempt(current_user, attempts)
+        form.fill_from(draft, rows=_rows(request.args.get("rows")) if draft else 0)
         return _page(ctx, form, attempts=attempts)
-    if not editable:
-        if current.status == Status.RETURNED:
-            error = _("This attempt was returned. Start a revision to change it.")
-        else:
-            error = _("This homework has been submitted and can no longer be changed.")
-        return _page(ctx, form, attempts=attempts, errors=[error], status=422)
     valid = form.validate()
     try:
         outcome = saving.save_form(
             current_user,
             ctx.module,
             ctx.progress.cohort.id,
-            _data(form) if valid else None,
+            form.to_fact_check() if valid else None,
             files=form.screenshots.data or [],
             remove_ids=(form.remove.data or []) if valid else [],
-            version=_version(form.version.data),
+            version=form.loaded_version(),
             language=ctx.lang,
             submit=bool(form.submit.data),
         )
     except services.Conflict:
-        # Not an error page: "reload" would throw away what was typed in this window. The
-        # form comes back as typed, on the latest version, so saving again is a deliberate
-        # replacement.
-        latest = services.latest(current_user.id, ctx.module.id)
-        form.version.data = latest.version if latest else ""
-        message = _(
-            "This homework was changed in another window. What you typed here was not saved, "
-            "but it is still below: check it, then save again to replace the other version. "
-            "Screenshots you had chosen here were not attached: choose them again if they are "
-            "missing."
-        )
-        return _page(ctx, form, errors=[message], status=409)
+        # Answered here, not by the app's 409 page: "reload" would throw away what was typed
+        # in this window, and only this route can show its form again as typed.
+        return _conflict(ctx, form)
     if outcome.saved:
         return _saved(form, course_slug, module_slug)
+    return _not_saved(ctx, form, outcome)
+
+
+def _conflict(ctx, form: FactCheckForm):
+    """The form as typed, on the latest version, so that saving again is a deliberate
+    replacement of what the other window saved."""
+    latest = services.latest(current_user.id, ctx.module.id)
+    form.version.data = latest.version if latest else ""
+    message = _(
+        "This homework was changed in another window. What you typed here was not saved, "
+        "but it is still below: check it, then save again to replace the other version. "
+        "Screenshots you had chosen here were not attached: choose them again if they are "
+        "missing."
+    )
+    return _page(ctx, form, errors=[message], status=409)
+
+
+def _not_saved(ctx, form: FactCheckForm, outcome: saving.Outcome):
+    """The form with what was wrong (422); screenshots accepted meanwhile stay attached."""
     if outcome.kept:
         # The page answers 422, and the request hook rolls back what such a request did: the
         # screenshots kept with the draft are the one change this request means to keep.
@@ -216,7 +184,7 @@ def signed_out_while_writing():
         and request.endpoint == "homework.homework"
         and not current_user.is_authenticated
     ):
-        return _not_saved(401)
+        return _signed_out_page(401)
     return None
 
 
@@ -230,11 +198,11 @@ def expired_form(error):
             400, _("The form had expired. Please reload the page and submit it again.")
         )
     if not current_user.is_authenticated:
-        return _not_saved(400)
+        return _signed_out_page(400)
     try:
         ctx = _student_context(**request.view_args)
     except HTTPException:
-        return _not_saved(400)
+        return _signed_out_page(400)
     form = FactCheckForm()
     message = _(
         "This page had expired, so it was not saved. Your text is still here. If you had "
@@ -243,7 +211,7 @@ def expired_form(error):
     return _page(ctx, form, errors=[message], status=400)
 
 
-def _not_saved(status: int):
+def _signed_out_page(status: int):
     form = FactCheckForm(meta={"csrf": False})
     here = request.view_args or {}
     return render_template(

@@ -20,7 +20,8 @@ from app import storage
 from app.extensions import db
 from app.homework import services
 from app.homework.forms import BAD_FILE_NAME, bad_file_name
-from app.homework.models import MAX_SCREENSHOTS, Status, Submission
+from app.homework.models import MAX_SCREENSHOTS, Submission
+from app.homework.policy import can_edit_submission
 
 NAME_SHOWN_MAX = 120
 
@@ -85,9 +86,14 @@ def save_form(
     """Save (and submit) the form, or keep only its accepted screenshots.
 
     ``data`` is None when the form itself had errors. Raises ``services.Conflict`` when the
-    draft changed in another window (then nothing is kept)."""
-    accepted, refused = screen(files)
+    draft changed in another window (then nothing is kept). A returned or submitted attempt
+    is not changed at all, and no chosen file is looked at."""
     current = services.latest(user.id, module.id)
+    try:
+        services.check_editable(user, current)
+    except services.NotEditable as exc:
+        return Outcome(submission=current, errors=[str(exc)])
+    accepted, refused = screen(files)
     remove = set(remove_ids)
     staying = [s for s in (current.screenshots if current else []) if s.id not in remove]
     room = max(0, MAX_SCREENSHOTS - len(staying))
@@ -130,8 +136,8 @@ def keep_screenshots(
     Returns the draft, how many were attached, and the (name, image) pairs past the limit
     (their files are dropped)."""
     current = services.latest(user.id, module.id)
-    if current is not None and current.status != Status.DRAFT:
-        return current, 0, []  # the route does not offer the form then; nothing to keep
+    if current is not None and not can_edit_submission(user, current):
+        return current, 0, []  # the page does not offer the form then; nothing to keep
     room = MAX_SCREENSHOTS - (len(current.screenshots) if current else 0)
     fits, over = accepted[: max(0, room)], accepted[max(0, room) :]
     for _name, image in over:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app import storage
 from app.cohorts import summary
 from app.db import utcnow
+from app.errors import ConflictError, DomainError
 from app.extensions import db
 from app.homework.models import (
     CLAIM_MAX,
@@ -33,6 +34,7 @@ from app.homework.models import (
     Submission,
     Verdict,
 )
+from app.homework.policy import can_edit_submission, can_revise
 
 
 class HomeworkState(enum.StrEnum):
@@ -46,12 +48,17 @@ class HomeworkState(enum.StrEnum):
     ACCEPTED = "accepted"
 
 
-class HomeworkError(ValueError):
+class HomeworkError(DomainError, ValueError):
     """A rule was broken; ``str(error)`` is a translated message. Nothing was changed."""
 
 
-class Conflict(HomeworkError):
+class Conflict(HomeworkError, ConflictError):
     """The attempt changed since the form was loaded (answer 409)."""
+
+
+class NotEditable(HomeworkError):
+    """The latest attempt is not a draft: submitted, graded, or returned (then a revision is
+    what changes it)."""
 
 
 def visible_status(submission: Submission) -> Status:
@@ -109,6 +116,28 @@ def attempts(user_id: int, module_id: int) -> list[Submission]:
 def latest(user_id: int, module_id: int) -> Submission | None:
     found = attempts(user_id, module_id)
     return found[0] if found else None
+
+
+def editable_attempt(user, attempts: Sequence[Submission]) -> Submission | None:
+    """The attempt the form edits: the latest one (``attempts`` newest first), when it is the
+    student's draft; None when there is none yet or it is no longer a draft."""
+    current = attempts[0] if attempts else None
+    return current if current is not None and can_edit_submission(user, current) else None
+
+
+def check_editable(user, submission: Submission | None, version: int | None = None) -> None:
+    """Raise unless ``user`` may change ``submission`` now (None: a first draft is made).
+
+    A returned attempt is changed through a revision; a submitted or graded one not at all;
+    a draft only from a form loaded at its current ``version`` (``Conflict`` otherwise)."""
+    if submission is None:
+        return
+    if can_revise(user, submission):
+        raise NotEditable(_l("This attempt was returned. Start a revision to change it."))
+    if not can_edit_submission(user, submission):
+        raise NotEditable(_l("This homework has been submitted and can no longer be changed."))
+    if version is not None and submission.version != version:
+        raise Conflict(_l("This homework was changed in another window. Reload the page."))
 
 
 def latest_for_update(user_id: int, module_id: int) -> Submission | None:
@@ -213,22 +242,13 @@ def save_draft(
     if current is None:
         current, created = _first_attempt(user.id, module.id, cohort_id)
     if not created:
-        _check_editable(current, version)
+        check_editable(user, current, version)
     _apply(current, data, language)
     _update_screenshots(current, new_images, set(remove_ids))
     current.updated_at = utcnow()
     db.session.flush()
     summary.note_activity(user.id, current.updated_at, cohort_id=current.cohort_id)
     return current
-
-
-def _check_editable(current: Submission, version: int | None) -> None:
-    if current.status == Status.RETURNED:
-        raise HomeworkError(_l("This attempt was returned. Start a revision to change it."))
-    if current.status != Status.DRAFT:
-        raise HomeworkError(_l("This homework has been submitted and can no longer be changed."))
-    if version is not None and current.version != version:
-        raise Conflict(_l("This homework was changed in another window. Reload the page."))
 
 
 def _apply(submission: Submission, data: FactCheck, language: str) -> None:
@@ -331,9 +351,9 @@ def start_revision(user, module) -> Submission:
     """A new draft attempt copied from the returned one (which stays as it was). A second click
     (or another tab) while the revision was being started gets the revision it started."""
     current = latest_for_update(user.id, module.id)
-    if current is not None and current.status == Status.DRAFT and current.attempt_no > 1:
+    if current is not None and can_edit_submission(user, current) and current.attempt_no > 1:
         return current
-    if current is None or current.status != Status.RETURNED:
+    if current is None or not can_revise(user, current):
         raise HomeworkError(_l("Only a returned homework can be revised."))
     now = utcnow()
     draft = Submission(

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
-from app.learning import bp, progress, quiz, services
+from app.learning import bp, quiz, services
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
@@ -21,6 +21,20 @@ from app.policy import conceal, login_required
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
 MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+QUIZ_POST_MAX = 32 * 1024
+
+
+def _load(course_slug: str, module_slug: str) -> services.ModuleContext:
+    """The module for this request: content in the page's ``?lang=``, and a staff preview of an
+    unopened module only for reading it."""
+    return services.load_module(
+        current_user,
+        course_slug,
+        module_slug,
+        lang=request.args.get("lang"),
+        reading=request.method in SAFE_METHODS,
+    )
 
 
 def _module_url(ctx, endpoint="learning.module", **kwargs):
@@ -57,7 +71,7 @@ def dashboard():
 @bp.route(MODULE)
 @login_required
 def module(course_slug: str, module_slug: str):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     return render_template(
         "learning/module.html",
         ctx=ctx,
@@ -70,12 +84,11 @@ def module(course_slug: str, module_slug: str):
 @bp.route(MODULE + "/read", methods=["POST"])
 @login_required
 def mark_read(course_slug: str, module_slug: str):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     if not ctx.is_student:
         abort(403)
     if MarkReadForm().validate_on_submit():
-        progress.mark_lesson_read(current_user.id, ctx.module)
-        progress.refresh_completion(current_user.id, ctx.module)
+        services.read_lesson(current_user, ctx.module)
         flash(_("Lesson marked as read. Next: the quiz."), "success")
     return redirect(_module_url(ctx, "learning.take_quiz"))
 
@@ -83,21 +96,20 @@ def mark_read(course_slug: str, module_slug: str):
 @bp.route(MODULE + "/video-progress", methods=["POST"])
 @login_required
 def video_progress(course_slug: str, module_slug: str):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     if not ctx.is_student:
         abort(403)
     seconds = request.form.get("seconds", type=int)
     if seconds is None or not 0 <= seconds <= 24 * 3600:
         abort(400)
-    progress.record_video_progress(current_user.id, ctx.module, seconds)
-    progress.refresh_completion(current_user.id, ctx.module)
+    services.record_watching(current_user, ctx.module, seconds)
     return Response(status=204)
 
 
 @bp.route(MODULE + "/captions/<lang>.vtt")
 @login_required
 def captions(course_slug: str, module_slug: str, lang: str):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     text = ctx.module.captions.get(lang)
     if lang not in LANGS or not text:
         abort(404)
@@ -107,7 +119,7 @@ def captions(course_slug: str, module_slug: str, lang: str):
 @bp.route("/courses/<course_slug>/modules/<module_slug>/video")
 @login_required
 def video_file(course_slug: str, module_slug: str):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     if not ctx.module.video_file:
         abort(404)
     folder = f"{current_app.config['COURSES_DIR']}/{ctx.course.slug}"
@@ -117,27 +129,26 @@ def video_file(course_slug: str, module_slug: str):
 @bp.route(MODULE + "/quiz", methods=["GET", "POST"])
 @login_required
 def take_quiz(course_slug: str, module_slug: str):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     form = QuizForm()
-    errors: list[str] = []
-    if request.method == "POST":
-        if not ctx.is_student:
-            abort(403)
-        if request.content_length and request.content_length > 32 * 1024:
-            abort(413)
-        if form.validate_on_submit():
-            try:
-                answers = quiz.parse_answers(ctx.module, request.form)
-                result = quiz.submit_quiz(current_user.id, ctx.module, answers, form.token.data)
-            except quiz.QuizError as exc:
-                errors.append(str(exc))
-            else:
-                return redirect(
-                    _module_url(ctx, "learning.quiz_attempt", attempt_id=result.attempt.id)
-                )
-        status = 422 if errors else 400
-    else:
-        status = 200
+    if request.method != "POST":
+        return _quiz_page(ctx, form)
+    if not ctx.is_student:
+        abort(403)
+    if request.content_length and request.content_length > QUIZ_POST_MAX:
+        abort(413)
+    if not form.validate_on_submit():
+        return _quiz_page(ctx, form, status=400)
+    try:
+        answers = quiz.parse_answers(ctx.module, request.form)
+        result = quiz.submit_quiz(current_user.id, ctx.module, answers, form.token.data)
+    except quiz.QuizError as exc:
+        return _quiz_page(ctx, form, errors=[str(exc)], status=422)
+    return redirect(_module_url(ctx, "learning.quiz_attempt", attempt_id=result.attempt.id))
+
+
+def _quiz_page(ctx, form: QuizForm, *, errors: list[str] | None = None, status: int = 200):
+    """The quiz with a fresh token, the answers just sent still chosen, and past attempts."""
     form.token.data = quiz.new_token()
     attempts = quiz.attempts_of(current_user.id, ctx.module.id) if ctx.is_student else []
     chosen = {q.key: request.form.getlist(quiz.field_name(q)) for q in ctx.module.questions}
@@ -146,7 +157,7 @@ def take_quiz(course_slug: str, module_slug: str):
         ctx=ctx,
         form=form,
         field_name=quiz.field_name,
-        errors=errors,
+        errors=errors or [],
         attempts=attempts,
         chosen=chosen,
         module_url=_module_url,
@@ -156,7 +167,7 @@ def take_quiz(course_slug: str, module_slug: str):
 @bp.route(MODULE + "/quiz/attempts/<int:attempt_id>")
 @login_required
 def quiz_attempt(course_slug: str, module_slug: str, attempt_id: int):
-    ctx = services.load_module(current_user, course_slug, module_slug)
+    ctx = _load(course_slug, module_slug)
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.module_id != ctx.module.id:
         abort(404)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask import abort, current_app, request
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.cohorts import services as cohorts
 from app.db import utcnow
+from app.errors import NotFoundError, RefusedError
 from app.extensions import db
-from app.learning import policy, schedule
+from app.learning import policy, progress, schedule
 from app.learning.content import LANGS, pick
 from app.learning.models import Course, Module
 from app.learning.progress import CourseProgress, ModuleState, ModuleStatus, course_progress
-from app.policy import deny
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,9 @@ def featured_course() -> CourseCard | None:
     return card
 
 
-def content_language() -> str:
-    """Course content has its own language choice (``?lang=``), the interface's by default."""
-    wanted = request.args.get("lang", "")
+def content_language(wanted: str | None = None) -> str:
+    """Course content has its own language choice (the page's ``?lang=``), the interface's by
+    default."""
     return wanted if wanted in LANGS else str(get_locale())
 
 
@@ -89,6 +89,14 @@ class ModuleContext:
     @property
     def is_student(self) -> bool:
         return self.status is not None
+
+
+class CourseNotFound(NotFoundError):
+    """No such course or module, or one the user may not see (answered as a missing page)."""
+
+
+class ModuleLocked(RefusedError):
+    """The student has not reached the module yet (modules unlock in order)."""
 
 
 class ModuleNotOpen(Exception):
@@ -110,31 +118,47 @@ def course_by_slug(slug: str) -> Course:
         .scalar_one_or_none()
     )
     if course is None:
-        abort(404)
+        raise CourseNotFound()
     return course
 
 
-def load_module(user, course_slug: str, module_slug: str) -> ModuleContext:
-    """The module if ``user`` may open it: 404 outside the course, 403 while it is locked,
-    ``ModuleNotOpen`` before the calendar opens it (except a staff member's reading preview)."""
+def load_module(
+    user, course_slug: str, module_slug: str, *, lang: str | None = None, reading: bool = True
+) -> ModuleContext:
+    """The module if ``user`` may open it, its content in ``lang`` (the interface's language
+    when that is not one of the course's). ``CourseNotFound`` outside the course,
+    ``ModuleLocked`` while it is locked, ``ModuleNotOpen`` before the calendar opens it, except
+    for a staff member's preview when only ``reading`` (a page, not a change)."""
     course = course_by_slug(course_slug)
     module = next((m for m in course.modules if m.slug == module_slug), None)
     enrolment = cohorts.enrolment_for(user.id, course.id) if module is not None else None
     if module is None or (enrolment is None and not policy.can_view_course(user, course)):
-        abort(404)
+        raise CourseNotFound()
     if enrolment is None:  # staff: a read-only preview
-        return ModuleContext(course, module, None, None, content_language())
-    progress = course_progress(user.id, course, enrolment.cohort)
-    status = progress.status_of(module.id)
+        return ModuleContext(course, module, None, None, content_language(lang))
+    standing = course_progress(user.id, course, enrolment.cohort)
+    status = standing.status_of(module.id)
     if status is None or status.state == ModuleState.LOCKED:
-        deny(f"module {module.id} locked")
+        raise ModuleLocked(f"module {module.id} locked")
     opening = schedule.module_open_state(enrolment, module, utcnow())
-    ctx = ModuleContext(course, module, progress, status, content_language(), opening)
+    ctx = ModuleContext(course, module, standing, status, content_language(lang), opening)
     if not opening.is_open:
-        if request.method in ("GET", "HEAD") and policy.can_preview(user, course):
+        if reading and policy.can_preview(user, course):
             return replace(ctx, previewing_unopened=True)
         raise ModuleNotOpen(ctx)
     return ctx
+
+
+def read_lesson(user, module: Module) -> None:
+    """The student marks the lesson read; the module completes if that was all it lacked."""
+    progress.mark_lesson_read(user.id, module)
+    progress.refresh_completion(user.id, module)
+
+
+def record_watching(user, module: Module, seconds: int) -> None:
+    """How far the student has watched the video; it may complete the lesson and the module."""
+    progress.record_video_progress(user.id, module, seconds)
+    progress.refresh_completion(user.id, module)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from app.cohorts import services as cohorts
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.forms import VERDICT_LABELS
-from app.homework.models import FEEDBACK_MAX, Decision, Status, Submission
+from app.homework.models import Decision, Submission
 from app.homework.policy import can_grade
 from app.learning.content import LANGS
 from app.learning.models import Module
@@ -109,23 +109,24 @@ def claim(submission_id: int):
     sub = _load(submission_id)
     if not ClaimForm().validate_on_submit():
         abort(400)
-    # Claiming one's own live claim again changes nothing, so a grading form already open in
-    # another tab keeps its version.
-    if not services.holds_claim(current_user, sub):
-        if sub.status in (Status.ACCEPTED, Status.RETURNED):
-            flash(_("This homework has already been graded."), "info")
-        elif not services.claim(current_user, sub):
-            flash(_("Another reviewer is reviewing this homework."), "error")
+    try:
+        services.start_review(current_user, sub)
+    except services.AlreadyGraded as exc:
+        flash(str(exc), "info")
+    except homework.Conflict as exc:
+        flash(str(exc), "error")
     return redirect(url_for("review.submission", submission_id=sub.id))
 
 
-def _render(sub: Submission, errors: list[str] | None = None, status: int = 200):
+def _render(sub: Submission, form: GradeForm | None = None, status: int = 200):
+    """The attempt and, for the reviewer holding it, the grading form (with what was wrong)."""
     module = db.session.get(Module, sub.module_id)
     # Only the attempts before this one: a later one may be a draft, which is the student's own.
     history = [
         a for a in homework.attempts(sub.user_id, sub.module_id) if a.attempt_no < sub.attempt_no
     ]
-    form = GradeForm(version=sub.version)
+    if form is None:
+        form = GradeForm.for_module(module)(version=sub.version)
     return render_template(
         "review/submission.html",
         sub=sub,
@@ -140,7 +141,7 @@ def _render(sub: Submission, errors: list[str] | None = None, status: int = 200)
         claim_minutes=current_app.config["REVIEW_CLAIM_MINUTES"],
         field=criterion_field,
         note=criterion_feedback_field,
-        errors=errors or [],
+        errors=form.problems() if form.is_submitted() else [],
         chosen=request.form,
         visible_status=homework.visible_status,
     ), status
@@ -150,48 +151,26 @@ def _render(sub: Submission, errors: list[str] | None = None, status: int = 200)
 @role_required(Role.REVIEWER)
 def grade(submission_id: int):
     sub = _load(submission_id)
-    module = db.session.get(Module, sub.module_id)
-    allowed = {"csrf_token", "version", "feedback", "decision"}
-    allowed |= {criterion_field(c.id) for c in module.criteria}
-    allowed |= {criterion_feedback_field(c.id) for c in module.criteria}
-    extra = set(request.form) - allowed
+    form = GradeForm.for_module(db.session.get(Module, sub.module_id))()
+    extra = form.unexpected(request.form)
     if extra:
-        deny(f"unexpected fields in grading form: {sorted(extra)[:5]}")
-    form = GradeForm()
-    if not form.validate_on_submit() or not _is_number(form.version.data or ""):
+        deny(f"unexpected fields in grading form: {extra[:5]}")
+    version = form.version_number()
+    if version is None:
         abort(400)
-    try:
-        decision = Decision(request.form.get("decision", ""))
-    except ValueError:
-        return _render(sub, [_("Choose whether to accept the homework or return it.")], 422)
-    scores, errors = {}, []
-    for criterion in module.criteria:
-        raw = request.form.get(criterion_field(criterion.id), "")
-        note = request.form.get(criterion_feedback_field(criterion.id), "").strip()
-        if not _is_number(raw.removeprefix("-")):
-            errors.append(_("Choose a level for every criterion."))
-            break
-        scores[criterion.id] = (int(raw), note)
-    feedback = request.form.get("feedback", "").strip()
-    if len(feedback) > FEEDBACK_MAX:
-        errors.append(_("Some text is too long."))
-    if errors:
-        return _render(sub, errors, 422)
-    try:
-        services.grade(
-            current_user,
-            sub,
-            version=int(form.version.data),
-            decision=decision,
-            scores=scores,
-            feedback=feedback,
-        )
-    except homework.Conflict as exc:
-        return render_template(
-            "errors/error.html", code=409, title=_("Changed meanwhile"), message=str(exc)
-        ), 409
-    except homework.HomeworkError as exc:
-        return _render(sub, [str(exc)], 422)
+    if not form.validate_on_submit():
+        return _render(sub, form, 422)
+    # A conflict (graded meanwhile, claimed by another reviewer, a stale form) is the app's
+    # 409 page, raised by the service.
+    decision = Decision(form.decision.data)
+    services.grade(
+        current_user,
+        sub,
+        version=version,
+        decision=decision,
+        scores=form.scores(),
+        feedback=form.overall_feedback(),
+    )
     if decision == Decision.ACCEPT:
         flash(_("Accepted. The student has been notified."), "success")
     else:

@@ -40,6 +40,10 @@ QUEUE_STATES = (WAITING, Status.IN_REVIEW.value, Status.RETURNED.value, Status.A
 HISTORY_CAP = 1000  # graded attempts are counted up to this many
 
 
+class AlreadyGraded(Conflict):
+    """The attempt was accepted or returned meanwhile: there is nothing left to review."""
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     module_id: int | None = None
@@ -179,6 +183,18 @@ def claim(reviewer, submission: Submission) -> bool:
     return result.rowcount == 1
 
 
+def start_review(reviewer, submission: Submission) -> None:
+    """ "Start reviewing": claim ``submission`` for this reviewer. Claiming one's own live claim
+    again changes nothing, so a grading form already open in another tab keeps its version.
+    ``AlreadyGraded`` or ``Conflict`` (another reviewer holds it) otherwise."""
+    if holds_claim(reviewer, submission):
+        return
+    if submission.status in (Status.ACCEPTED, Status.RETURNED):
+        raise AlreadyGraded(_l("This homework has already been graded."))
+    if not claim(reviewer, submission):
+        raise Conflict(_l("Another reviewer is reviewing this homework."))
+
+
 def claim_next(reviewer, filters: QueueFilter) -> Submission | None:
     """Claim the oldest waiting submission that matches; None when the queue is empty."""
     rows, _ = queue(
@@ -257,7 +273,7 @@ def grade(
             )
         )
     if submission.status in (Status.ACCEPTED, Status.RETURNED):
-        raise Conflict(_l("This homework has already been graded."))
+        raise AlreadyGraded(_l("This homework has already been graded."))
     if not holds_claim(reviewer, submission) and not claim(reviewer, submission):
         raise Conflict(_l("Another reviewer is reviewing this homework."))
     module = db.session.get(Module, submission.module_id)
@@ -290,7 +306,7 @@ def grade(
         db.session.flush()
     except StaleDataError as exc:  # graded by someone else between our read and write
         db.session.rollback()  # the failed flush left the transaction unusable
-        raise Conflict(_l("This homework has already been graded.")) from exc
+        raise AlreadyGraded(_l("This homework has already been graded.")) from exc
     record(
         "homework.graded",
         actor=reviewer,
