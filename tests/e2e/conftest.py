@@ -33,6 +33,8 @@ FLAGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 360, "height": 740}
+# A browser context's options for a phone (``browser.new_context(**PHONE_CONTEXT, ...)``).
+PHONE_CONTEXT = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DEMO_PASSWORD = "tekser-demo-2026"
 
 try:
@@ -292,6 +294,20 @@ def font_setup() -> str:
     return "default"
 
 
+# The page is settled before it is measured: parsed and loaded (so every stylesheet has arrived:
+# the static files are revalidated on each page, and a check right after a locator found its
+# element could otherwise measure the unstyled page, table rows and all), and its fonts ready.
+# A stylesheet that failed to load is a problem of its own, not a reason to measure later.
+_SETTLED_JS = """async () => {
+  await document.fonts.ready;
+  const failed = (link) => {
+    const timing = performance.getEntriesByName(link.href, 'resource').at(-1);
+    return !link.sheet || (timing && timing.responseStatus >= 400);
+  };
+  return [...document.querySelectorAll('link[rel~=stylesheet]')]
+    .filter((link) => !link.disabled && failed(link)).map((link) => link.href);
+}"""
+
 # Is the page as wide as the phone? The widest elements are named to say what to fix.
 _WIDTH_JS = """(limit) => {
   const root = document.documentElement;
@@ -316,8 +332,9 @@ _shot_numbers = itertools.count(1)
 class PageWidths:
     """Checks every page a phone shows: on each ``load`` of the main frame the document must be no
     wider than the 360 px screen (``scrollWidth <= innerWidth``, and the viewport not zoomed out
-    to fit). Problems are collected and asserted when the test ends (the ``phone`` fixture does
-    it), so no page escapes; ``check(page)`` checks the current page at once."""
+    to fit), measured once the page has loaded with all its stylesheets and fonts. Problems are
+    collected and asserted when the test ends (the ``phone`` fixture does it), so no page
+    escapes; ``check(page)`` checks the current page once it has loaded."""
 
     def __init__(self):
         self.problems: list[str] = []
@@ -338,6 +355,8 @@ class PageWidths:
             self.check(page)
 
     def check(self, page) -> None:
+        page.wait_for_load_state("load")
+        unloaded = page.evaluate(_SETTLED_JS)
         result = page.evaluate(_WIDTH_JS, PHONE["width"])
         self.checked += 1
         if SHOTS:  # E2E_SCREENSHOTS=folder: every page checked, to look at (slower)
@@ -346,6 +365,8 @@ class PageWidths:
             page.screenshot(path=SHOTS / f"{next(_shot_numbers):03d}-{name}.png", full_page=True)
         if (page, result["url"]) in self.pending:
             self.pending.remove((page, result["url"]))
+        if unloaded:
+            self.problems.append(f"{result['url']}: stylesheets did not load: {unloaded}")
         if result["innerWidth"] != PHONE["width"] or result["scrollWidth"] > PHONE["width"]:
             self.problems.append(
                 f"{result['url']}: {result['scrollWidth']} px wide on a "
@@ -369,8 +390,8 @@ class PageWidths:
 
 
 def assert_fits_phone(page) -> None:
-    """Assert now that ``page`` is no wider than the phone (the ``phone`` fixture also checks
-    every page it loads, automatically)."""
+    """Assert that ``page`` is no wider than the phone, as soon as it has loaded (the ``phone``
+    fixture also checks every page it loads, automatically)."""
     widths = PageWidths()
     widths.check(page)
     assert not widths.problems, widths.problems[0]
@@ -402,13 +423,7 @@ def phone(browsers, font_setup):
 
     def make(locale: str = "en", js: bool = True):
         context = browser.new_context(
-            viewport=PHONE,
-            locale=locale,
-            java_script_enabled=js,
-            bypass_csp=True,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
+            **PHONE_CONTEXT, locale=locale, java_script_enabled=js, bypass_csp=True
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
