@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from app.audit.services import record_denied
+
 if TYPE_CHECKING:
     from app.auth.models import User
 
@@ -92,7 +94,6 @@ def role_required(*roles: Role) -> Callable[[Callable], Callable]:
 def deny(reason: str) -> None:
     """Refuse the request with 403 and record the attempt in the audit log. For a refusal
     that is about one object (someone else's work, another cohort), use ``conceal``."""
-    from app.audit.services import record_denied
 
     record_denied(reason)
     abort(403)
@@ -102,7 +103,6 @@ def conceal(reason: str) -> None:
     """Refuse access to an object the user may not see as if it did not exist: 404, the same
     answer as for a missing id (so ids cannot be probed), and recorded in the audit log like
     any other refusal."""
-    from app.audit.services import record_denied
 
     record_denied(reason)
     abort(404)

@@ -28,17 +28,9 @@ from app.homework.models import (
     PLATFORM_MAX,
     REASONING_MAX,
     URL_MAX,
-    Verdict,
+    VERDICT_LABELS,
 )
 from app.homework.services import HomeworkError, safe_url
-
-VERDICT_LABELS = {
-    Verdict.TRUE: _l("True"),
-    Verdict.MOSTLY_TRUE: _l("Mostly true"),
-    Verdict.MISLEADING: _l("Misleading"),
-    Verdict.FALSE: _l("False"),
-    Verdict.UNVERIFIABLE: _l("Unverifiable"),
-}
 
 _too_long = _l("This text is too long (at most %(max)d characters).")
 

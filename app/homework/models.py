@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Enum,
@@ -57,6 +58,16 @@ class Verdict(enum.StrEnum):
     MISLEADING = "misleading"
     FALSE = "false"
     UNVERIFIABLE = "unverifiable"
+
+
+# How the verdicts are named on screen (the homework form, the review page, ClaimReview).
+VERDICT_LABELS = {
+    Verdict.TRUE: _l("True"),
+    Verdict.MOSTLY_TRUE: _l("Mostly true"),
+    Verdict.MISLEADING: _l("Misleading"),
+    Verdict.FALSE: _l("False"),
+    Verdict.UNVERIFIABLE: _l("Unverifiable"),
+}
 
 
 class Decision(enum.StrEnum):

@@ -1,25 +1,10 @@
-"""How the admin console names states, outcomes and reasons (translated when shown)."""
+"""How CSV enrolment names outcomes, reasons and file problems (translated when shown)."""
 
 from __future__ import annotations
 
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-
-MODULE_STATES = {
-    "locked": _l("Locked"),
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "complete": _l("Complete"),
-}
-
-BACKLOG = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted, waiting for review"),
-    "in_review": _l("In review"),
-    "returned": _l("Returned for revision"),
-    "accepted": _l("Accepted"),
-}
 
 OUTCOMES = {
     "new": _l("New account"),

@@ -5,11 +5,11 @@ import io
 import json
 
 import pytest
+from app.reports.streaming import neutralise
 
-from app.admin.streaming import neutralise
 from app.auth.models import User
 from app.extensions import db
-from tests.admin.conftest import complete_module, enrol_many
+from tests.admin.fixtures import complete_module, enrol_many
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 import time
 
-from app.admin.cli import seed
+from app.sample_data.cli import seed
+
 from app.cohorts.models import Cohort, Enrolment
 from app.extensions import db
 from app.homework.models import Submission
