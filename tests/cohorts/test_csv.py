@@ -4,6 +4,7 @@ import codecs
 import io
 
 import pytest
+
 from app.cohorts.csvparse import FileProblem, Reason, map_header, read_rows
 
 

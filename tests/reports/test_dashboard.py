@@ -6,15 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from app.sample_data.seed import seed_cohort
 
-from app.reports import stats, students
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status
 from app.learning.models import Course, ModuleProgress, QuizAttempt
 from app.learning.progress import course_progress
+from app.reports import stats, students
+from app.sample_data.seed import seed_cohort
 from tests.admin.fixtures import complete_module, enrol_many, submission
 
 

@@ -5,10 +5,10 @@ import io
 import json
 
 import pytest
-from app.reports.streaming import neutralise
 
 from app.auth.models import User
 from app.extensions import db
+from app.reports.streaming import neutralise
 from tests.admin.fixtures import complete_module, enrol_many
 
 
