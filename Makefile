@@ -20,8 +20,8 @@ install:
 install-test:
 	bash scripts/bootstrap.sh test
 
-lint:
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+lint:  ## ruff, and the layering contract (docs/decisions/0012-layering.md)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

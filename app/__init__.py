@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_app_context, has_request_context, request
 from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
     from config import ProductionConfig
+
+from app import cli, errors, i18n, policy, storage, unit_of_work
+
+# Every model module, so that the metadata (and Alembic) know every table.
+from app.admin import policy as admin_policy
+from app.audit import models as _audit_models  # noqa: F401
+from app.audit import services as audit
+from app.auth import models as _auth_models  # noqa: F401
+from app.auth import sessions as _auth_sessions  # noqa: F401
+from app.certificates import models as _certificates_models  # noqa: F401
+from app.certificates import receivers as certificate_receivers
+from app.cohorts import models as _cohorts_models  # noqa: F401
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.homework import models as _homework_models  # noqa: F401
+from app.homework import policy as homework_policy
+from app.learning import models as _learning_models  # noqa: F401
+from app.learning import policy as learning_policy
+from app.learning.content import pick
+from app.ops import logs
+from app.review import policy as review_policy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -89,9 +114,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _register_request_hooks(app)
     _cleanup_after_error(app)
     _register_templates(app)
-
-    from app import cli, errors
-
+    certificate_receivers.connect()
     errors.register(app)
     cli.register(app)
     return app
@@ -100,8 +123,6 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 def _refuse_unknown_hosts(app: Flask, config_class: type[ProductionConfig]) -> None:
     """Answer 400 to a Host header that is not ours. Links never come from Host (app/links.py),
     but caches, logs and redirects should not be fooled by a forged one either."""
-    from werkzeug.exceptions import SecurityError
-
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = config_class.trusted_hosts(
             app.config["BASE_URL"], app.config["EXTRA_TRUSTED_HOSTS"]
@@ -114,26 +135,16 @@ def _refuse_unknown_hosts(app: Flask, config_class: type[ProductionConfig]) -> N
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import i18n
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-
     db.init_app(app)
     _sqlite_transactions()
     migrate.init_app(app, db, directory=str(shipped_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    # Every 429 is a security event (audit log and server log).
+    app.config.setdefault("RATELIMIT_ON_BREACH_CALLBACK", audit.record_rate_limited)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
-
-    # Import the models so metadata (and Alembic) know every table.
-    from app.audit import models as _audit  # noqa: F401
-    from app.auth import models as _auth  # noqa: F401
-    from app.auth import sessions as _sessions  # noqa: F401
-    from app.certificates import models as _certificates  # noqa: F401
-    from app.cohorts import models as _cohorts  # noqa: F401
-    from app.homework import models as _homework  # noqa: F401
-    from app.learning import models as _learning  # noqa: F401
 
 
 def _sqlite_transactions() -> None:
@@ -147,9 +158,6 @@ def _sqlite_transactions() -> None:
     write lock up front (``BEGIN IMMEDIATE``) and waits for it (the connection's busy timeout);
     safe requests (GET, HEAD, OPTIONS) keep a deferred ``BEGIN`` and read concurrently, which
     WAL journal mode lets them do while a writer works (ADR 0008, concurrent requests)."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     if getattr(_sqlite_transactions, "done", False):
         return
     _sqlite_transactions.done = True
@@ -180,8 +188,6 @@ def may_write() -> bool:
     """Whether the transaction starting now may write: a request of an unsafe method, or work
     outside a request (a CLI command, a job). An error page rendered after a failed write only
     reads (``g.read_only``), so it does not queue for the lock again."""
-    from flask import has_app_context, has_request_context
-
     if has_app_context() and g.get("read_only"):
         return False
     if has_request_context():
@@ -191,8 +197,6 @@ def may_write() -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
-
     # Each domain's routes module adds its views to the domain's blueprint; importing the
     # routes here (not from the package) keeps the domains' services free of import cycles.
     domains = (
@@ -211,11 +215,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import errors, mail, policy, storage
-    from app.audit import services as audit
-    from app.extensions import db
-    from app.ops import logs
-
     @app.before_request
     def start_request() -> None:
         g.request_id = logs.request_id()
@@ -226,29 +225,20 @@ def _register_request_hooks(app: Flask) -> None:
         # One transaction per request: commit what a successful request did, else roll back.
         if response.status_code < 400:
             try:
-                db.session.commit()
+                unit_of_work.commit()
             except Exception as exc:
-                storage.on_rollback()
-                mail.discard_queued()
                 # Lost a race at commit time: the conflict page, not a 500.
                 response = errors.concurrency_response(exc)
                 if response is None:
                     raise
-            else:
-                storage.on_commit()
-                mail.deliver_queued()
         else:
-            db.session.rollback()
-            storage.on_rollback()
-            mail.discard_queued()
+            unit_of_work.rollback()
             audit.write_denied()
         _security_headers(response)
         return response
 
 
 def _cleanup_after_error(app: Flask) -> None:
-    from app import storage
-
     @app.teardown_request
     def discard_files_of_failed_request(error: BaseException | None) -> None:
         if error is not None:
@@ -271,16 +261,28 @@ def _security_headers(response: Response) -> None:
 
 
 def _is_signed_in() -> bool:
-    from flask_login import current_user
-
     return bool(current_user and current_user.is_authenticated)
 
 
 def _register_templates(app: Flask) -> None:
-    from app import i18n, policy
-    from app.learning.content import pick
-
+    # One policy for routes and templates (as FlaskBB's ``configure_template_filters``): the
+    # roles, and every domain's predicates, registered once for all templates.
     app.jinja_env.globals.update(policy.template_helpers())
+    app.jinja_env.globals.update(
+        can_view_progress=admin_policy.can_view_progress,
+        can_see_emails=admin_policy.can_see_emails,
+        can_view_course=learning_policy.can_view_course,
+        can_preview=learning_policy.can_preview,
+        can_view_submission=homework_policy.can_view_submission,
+        can_edit_submission=homework_policy.can_edit_submission,
+        can_revise=homework_policy.can_revise,
+        can_export_claim_review=homework_policy.can_export_claim_review,
+        can_grade=homework_policy.can_grade,
+        can_read_notice=homework_policy.can_read_notice,
+        can_claim=review_policy.can_claim,
+        is_reviewing=review_policy.is_reviewing,
+        is_claimed_by_another=review_policy.is_claimed_by_another,
+    )
     # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
     app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.audit.services import record_denied
 from app.extensions import db
 
 MESSAGES = {
@@ -175,8 +176,6 @@ def register(app: Flask) -> None:
         if isinstance(error, ConflictError):
             g.read_only = True  # the page only reads: no queueing for SQLite's write lock again
         if isinstance(error, RefusedError):
-            from app.audit.services import record_denied
-
             record_denied(error.reason)
         return render_error(error.status, str(error) or None, resend=False)
 

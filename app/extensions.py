@@ -15,13 +15,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-
-
-def _on_rate_limited(limit) -> None:
-    """Every 429 is a security event (audit log and server log)."""
-    from app.audit.services import record_rate_limited
-
-    record_rate_limited(limit)
-
-
-limiter = Limiter(key_func=get_remote_address, default_limits=[], on_breach=_on_rate_limited)
+# ``create_app`` sets the breach callback (the audit log), so that this module, which every
+# model imports, imports no domain.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

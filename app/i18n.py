@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -43,7 +44,6 @@ def install_template_gettext(app) -> None:
     (a page makes 20-80 of them); these keep each locale's catalogue in a dict and only ask
     which locale is current, so ``force_locale`` (emails, certificates) is still honoured.
     """
-    from flask_babel import get_locale, get_translations
 
     catalogues: dict = {}
 

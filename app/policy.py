@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from app.audit.services import record_denied
+
 if TYPE_CHECKING:
     from app.auth.models import User
 
@@ -92,7 +94,6 @@ def role_required(*roles: Role) -> Callable[[Callable], Callable]:
 def deny(reason: str) -> None:
     """Refuse the request with 403 and record the attempt in the audit log. For a refusal
     that is about one object (someone else's work, another cohort), use ``conceal``."""
-    from app.audit.services import record_denied
 
     record_denied(reason)
     abort(403)
@@ -102,7 +103,6 @@ def conceal(reason: str) -> None:
     """Refuse access to an object the user may not see as if it did not exist: 404, the same
     answer as for a missing id (so ids cannot be probed), and recorded in the audit log like
     any other refusal."""
-    from app.audit.services import record_denied
 
     record_denied(reason)
     abort(404)
@@ -128,31 +128,7 @@ def enforce_declared_access() -> None:
 
 
 def template_helpers() -> dict[str, Callable]:
-    """The Jinja globals: the roles and every domain's predicates, registered once for all
-    templates (as FlaskBB's ``configure_template_filters``), so a page asks the very function
-    the route behind its button asks. Imported here, not at the top: the domains' policies
-    import this module."""
-    from app.admin import policy as admin
-    from app.homework import policy as homework
-    from app.learning import policy as learning
-    from app.review import policy as review
-
-    return {
-        "Role": Role,
-        "has_role": has_role,
-        "is_admin": is_admin,
-        "is_staff": is_staff,
-        "can_view_progress": admin.can_view_progress,
-        "can_see_emails": admin.can_see_emails,
-        "can_view_course": learning.can_view_course,
-        "can_preview": learning.can_preview,
-        "can_view_submission": homework.can_view_submission,
-        "can_edit_submission": homework.can_edit_submission,
-        "can_revise": homework.can_revise,
-        "can_export_claim_review": homework.can_export_claim_review,
-        "can_grade": homework.can_grade,
-        "can_read_notice": homework.can_read_notice,
-        "can_claim": review.can_claim,
-        "is_reviewing": review.is_reviewing,
-        "is_claimed_by_another": review.is_claimed_by_another,
-    }
+    """The roles and role helpers as Jinja globals; the app factory adds every domain's
+    predicates next to them (``app._register_templates``: this module sits below the domains,
+    whose policies import it), so a page asks the very function its route asks."""
+    return {"Role": Role, "has_role": has_role, "is_admin": is_admin, "is_staff": is_staff}

@@ -12,8 +12,7 @@ from sqlalchemy import func, or_, select
 
 from app.audit.services import record
 from app.auth import services as accounts
-from app.auth.models import User
-from app.auth.sessions import end_all_sessions
+from app.auth.models import RoleGrant, User
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
@@ -31,8 +30,7 @@ class AdminError(ValueError):
 
 def assign_reviewer_by_email(cohort: Cohort, email: str) -> User:
     """Assign an existing, active account with the reviewer role to ``cohort``."""
-    if cohort.archived_at is not None:
-        raise AdminError(_l("This group is archived and can no longer be changed."))
+    cohorts.ensure_writable(cohort)
     try:
         user = accounts.find_by_email(accounts.normalise_email(email))
     except AccountError:
@@ -67,7 +65,7 @@ def deactivate(user: User, *, actor: User) -> None:
             _l("This is the last administrator; make someone else an administrator first.")
         )
     user.active = False
-    end_all_sessions(user)
+    accounts.end_all_sessions(user)
     db.session.flush()
     record("user.deactivated", actor=actor, target=user)
 
@@ -100,8 +98,6 @@ def search_users(text: str, role: str, page: int) -> tuple[list[User], int, int,
             )
         )
     if role:
-        from app.auth.models import RoleGrant
-
         query = query.where(
             User.id.in_(select(RoleGrant.user_id).where(RoleGrant.role == Role(role)))
         )

@@ -13,11 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from app.audit import events
-from app.audit.services import record
-from app.auth import sessions
 from app.auth.models import User
-from app.auth.services import set_password
 from app.db import utcnow
 from app.extensions import db
 
@@ -56,13 +52,3 @@ def user_for_invitation(token: str) -> User | None:
 def invitation_account_id(token: str) -> int | None:
     user = user_for_invitation(token)
     return user.id if user else None
-
-
-def accept_invitation(user: User, password: str) -> None:
-    """Set the first password, use up the link, and sign the person in."""
-    set_password(user, password)
-    user.invitation_token_hash = None
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()  # the link came to this address
-    sessions.start_session(user)
-    record(events.INVITATION_ACCEPTED, actor=user, target=user, outcome="success")

@@ -205,7 +205,7 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         if current_user.is_authenticated:
             sessions.end_session()  # whoever was signed in here, the invited person is now
-        invitations.accept_invitation(user, form.password.data)
+        services.accept_invitation(user, form.password.data)
         flash(_("Welcome! Your password is set."), "success")
         return redirect(url_for("learning.dashboard"))
     return render_template("auth/accept_invitation.html", form=form, person=user)

@@ -15,7 +15,9 @@ from app import mail
 from app.audit import events
 from app.audit.services import clean_text, record
 from app.auth import sessions, tokens
+from app.auth.invitations import issue_invitation_token as issue_invitation_token
 from app.auth.models import EMAIL_MAX, NAME_MAX, RoleGrant, User
+from app.auth.sessions import end_all_sessions as end_all_sessions
 from app.db import utcnow
 from app.extensions import db
 from app.links import external_url
@@ -227,6 +229,16 @@ def set_password(user: User, new: str) -> None:
     """Store a new password and end every login the user had."""
     user.password_hash = hash_password(new)
     sessions.end_all_sessions(user)
+
+
+def accept_invitation(user: User, password: str) -> None:
+    """Set the first password, use up the link, and sign the person in."""
+    set_password(user, password)
+    user.invitation_token_hash = None
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the link came to this address
+    sessions.start_session(user)
+    record(events.INVITATION_ACCEPTED, actor=user, target=user, outcome="success")
 
 
 def request_password_reset(email: str) -> None:

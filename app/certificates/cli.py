@@ -7,9 +7,14 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask.cli import AppGroup
+from pyld.jsonld import JsonLdError
 
-from app.certificates import keys
+from app.auth.models import User
+from app.certificates import credential, keys, services
+from app.certificates.jsonld import assert_nothing_dropped
 from app.certificates.models import RevocationReason
+from app.extensions import db
+from app.unit_of_work import commit
 
 certificates = AppGroup("certificates", help="Certificate signing keys and revocation.")
 
@@ -51,10 +56,6 @@ def keygen(pem_path: str | None) -> None:
 @click.option("--by", "actor_email", help="The admin's email, recorded as the actor.")
 def revoke(code: str, reason: str, note: str, actor_email: str | None) -> None:
     """Revoke the certificate with CODE and re-sign the status list."""
-    from app.auth.models import User
-    from app.certificates import services
-    from app.cli import commit
-    from app.extensions import db
 
     certificate = services.find_by_code(code)
     if certificate is None:
@@ -76,10 +77,6 @@ def revoke(code: str, reason: str, note: str, actor_email: str | None) -> None:
 def check() -> None:
     """Verify the proof of every stored credential with the configured keys, and check that
     JSON-LD expansion keeps every value of it (the full check, kept off the issuing path)."""
-    from pyld.jsonld import JsonLdError
-
-    from app.certificates import credential, services
-    from app.certificates.jsonld import assert_nothing_dropped
 
     bad = 0
     for certificate in services.all_certificates(limit=10**9):

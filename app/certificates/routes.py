@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.certificates import bp, codes, credential, pdf, services, status_list
+from app.certificates import bp, codes, credential, services, status_list
 from app.certificates.forms import VerifyForm
 from app.extensions import limiter
 from app.learning.content import LANGS
@@ -108,6 +108,9 @@ def certificate_pdf(code: str):
         return redirect(url_for("certificates.verify", code=certificate.code))
     lang = request.args.get("lang")
     lang = lang if lang in LANGS else certificate.lang
+    # Lazy: WeasyPrint (with segno) costs ~1 s and ~35 MB per process; only PDFs need it.
+    from app.certificates import pdf
+
     response = Response(pdf.render_pdf(certificate, lang), mimetype="application/pdf")
     filename = f"certificate-{certificate.code}-{lang}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -1,7 +1,7 @@
 """Issuing, finding and revoking certificates. Services flush; the caller commits.
 
-Other domains call ``issue_if_complete`` (or ``issue_certificate``) and ``certificates_of``;
-nobody else touches the models.
+Learning announces a completed course (``app.learning.signals.course_completed``) and
+``app.certificates.receivers`` issues the certificate; other domains call ``certificates_of``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,17 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth.models import User
 from app.certificates import codes, credential, status_list
 from app.certificates.jsonld import clean_text
 from app.certificates.models import Certificate, RevocationReason
+from app.cohorts import services as cohorts
+from app.cohorts.models import Cohort
 from app.db import utcnow
 from app.extensions import db
 from app.languages import LANGUAGES
+from app.learning import services as learning
+from app.learning.models import Course
 
 NOTE_MAX = 2000
 _ATTEMPTS = 8  # fresh codes/indices to try if a random one collides (in practice: never)
@@ -57,13 +62,7 @@ def certificates_of(user_id: int) -> list[Certificate]:
 
 def _completion_date(user_id: int, course) -> date:
     """The day (in the platform's time zone) the last module was completed."""
-    from app.learning.models import Module, ModuleProgress
-
-    last = db.session.scalar(
-        db.select(db.func.max(ModuleProgress.completed_at))
-        .join(Module, Module.id == ModuleProgress.module_id)
-        .where(ModuleProgress.user_id == user_id, Module.course_id == course.id)
-    )
+    last = learning.last_completed_at(user_id, course.id)
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
     return (last or utcnow()).astimezone(zone).date()
 
@@ -75,11 +74,6 @@ def issue_certificate(user_id: int, course_id: int, cohort_id: int) -> Certifica
     existing certificate when there is one, including when a concurrent request issued it
     a moment ago (the unique constraint decides; the loser's SAVEPOINT rolls back).
     """
-    from app.auth.models import User
-    from app.cohorts.models import Cohort
-    from app.learning.models import Course
-    from app.learning.progress import course_progress
-
     existing = certificate_for(user_id, course_id)
     if existing is not None:
         return existing
@@ -88,7 +82,7 @@ def issue_certificate(user_id: int, course_id: int, cohort_id: int) -> Certifica
     cohort = db.session.get(Cohort, cohort_id)
     if user is None or course is None or cohort is None or cohort.course_id != course_id:
         raise CertificateError("unknown student, course or cohort")
-    if not course_progress(user_id, course, cohort).is_complete:
+    if not learning.course_progress(user_id, course, cohort).is_complete:
         raise NotComplete("the course is not complete")
 
     lang = user.locale if user.locale in LANGUAGES else cohort.default_locale
@@ -143,10 +137,9 @@ def issue_certificate(user_id: int, course_id: int, cohort_id: int) -> Certifica
 
 
 def issue_if_complete(user_id: int, course_id: int) -> Certificate | None:
-    """The hook for progress: issue when the student's course is complete, else do nothing."""
-    from app.cohorts.services import enrolment_for
-
-    enrolment = enrolment_for(user_id, course_id)
+    """Issue when the student's course is complete, else do nothing (``receivers`` calls it
+    when learning announces a completed course)."""
+    enrolment = cohorts.enrolment_for(user_id, course_id)
     if enrolment is None:
         return None
     try:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.cohorts import enrolment, labels, services, summary
+from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
+from app.cohorts.policy import ensure_writable
 from app.extensions import db
 from app.languages import LANGUAGES
+from app.learning import services as learning
 from app.learning.models import Course
+from app.unit_of_work import commit
 
 cohorts = AppGroup("cohorts", help="Create cohorts and enrol students.")
 
@@ -33,9 +39,6 @@ def _date(_ctx, _param, value: str | None) -> date | None:
 @click.option("--open-all", is_flag=True, help="Open every module at once.")
 def create(course_slug: str, name: str, starts, ends, locale: str, open_all: bool) -> None:
     """Create a cohort and print its invite link."""
-    from app.cli import commit
-    from app.cohorts import services
-
     course = db.session.scalar(db.select(Course).where(Course.slug == course_slug))
     if course is None:
         raise click.ClickException(f"no course {course_slug!r}; import it first")
@@ -61,17 +64,13 @@ def enrol_command(cohort_id: int, file: str, yes: bool, no_invite: bool) -> None
 
     The file is checked first and every row's outcome shown; nothing is written until you
     confirm. New accounts get an invitation email in their language."""
-    import os
-
-    from app.admin import enrolment, labels
-    from app.cli import commit
-    from app.cohorts.models import Cohort
-
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise click.ClickException(f"no cohort {cohort_id}")
-    if cohort.archived_at is not None:
-        raise click.ClickException("the cohort is archived")
+    try:
+        ensure_writable(cohort)
+    except services.CohortArchived as exc:
+        raise click.ClickException("the cohort is archived") from exc
     with open(file, "rb") as stream:
         size = os.path.getsize(file) or 1
         with click.progressbar(length=size, label="checking") as bar:
@@ -117,10 +116,6 @@ def enrol_command(cohort_id: int, file: str, yes: bool, no_invite: bool) -> None
 
 
 def _send_invitations(import_id: int) -> None:
-    from app.admin import enrolment
-    from app.cli import commit
-    from app.cohorts.models import Cohort, EnrolmentImport
-
     preview = db.session.get(EnrolmentImport, import_id)
     cohort = db.session.get(Cohort, preview.cohort_id)
     with click.progressbar(length=len(preview.pending_invites), label="inviting") as bar:
@@ -132,8 +127,6 @@ def _send_invitations(import_id: int) -> None:
 @cohorts.command("send-invitations")
 def send_invitations_command() -> None:
     """Send every invitation still waiting from confirmed enrolment files."""
-    from app.cohorts.models import EnrolmentImport
-
     waiting = db.session.scalars(
         db.select(EnrolmentImport.id)
         .where(EnrolmentImport.status == "confirmed")
@@ -152,14 +145,8 @@ def recount(cohort_id: int | None) -> None:
     """Derive each enrolment's progress summary (modules complete, last activity) and each
     progress row's count of quiz attempts again from the progress, quiz and homework tables: a
     repair after rows were changed by hand."""
-    from app.cli import commit
-    from app.cohorts import summary
-    from app.cohorts.models import Enrolment
-    from app.learning import progress
-    from app.learning.models import ModuleProgress
-
     summary.recount(*([Enrolment.cohort_id == cohort_id] if cohort_id else []))
     students = db.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id)
-    progress.recount_quiz_attempts(*([ModuleProgress.user_id.in_(students)] if cohort_id else []))
+    learning.recount_quiz_attempts(students if cohort_id else None)
     commit()
     click.echo("recounted " + (f"cohort {cohort_id}" if cohort_id else "every cohort"))

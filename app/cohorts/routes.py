@@ -3,10 +3,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cohorts import bp, services
+from app.cohorts.errors import CohortArchived
 from app.cohorts.forms import JoinForm
 from app.db import utcnow
-from app.learning import schedule
+from app.learning import services as learning
 from app.policy import public
+from app.unit_of_work import rollback
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
@@ -28,5 +30,16 @@ def join(code: str):
         "cohorts/join.html",
         cohort=cohort,
         form=form,
-        start=schedule.course_open_state(cohort, utcnow()),
+        start=learning.course_open_state(cohort, utcnow()),
     )
+
+
+@bp.app_errorhandler(CohortArchived)
+def cohort_archived(error: CohortArchived):
+    """A write on an archived cohort, from any screen: nothing is kept; the cohort's page says
+    why (``app.cohorts.policy.ensure_writable`` is the rule)."""
+    rollback()
+    flash(str(error), "error")
+    if error.cohort_id is None:
+        return redirect(url_for("admin.index"))
+    return redirect(url_for("admin.cohort", cohort_id=error.cohort_id))

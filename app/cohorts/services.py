@@ -10,14 +10,41 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.cohorts import summary
+
+# Re-exported for other domains (explicit "X as X"): CSV enrolment, invitations, the labels
+# of enrolment outcomes, and the progress summary that learning and homework keep up to date.
+from app.cohorts.enrolment import DETAIL as DETAIL
+from app.cohorts.enrolment import EMAIL as EMAIL
+from app.cohorts.enrolment import LINE as LINE
+from app.cohorts.enrolment import LOCALE as LOCALE
+from app.cohorts.enrolment import NAME as NAME
+from app.cohorts.enrolment import OUTCOME as OUTCOME
+from app.cohorts.enrolment import REASON as REASON
+from app.cohorts.enrolment import FileProblem as FileProblem
+from app.cohorts.enrolment import ImportConflict as ImportConflict
+from app.cohorts.enrolment import Outcome as Outcome
+from app.cohorts.enrolment import confirm_import as confirm_import
+from app.cohorts.enrolment import find_import as find_import
+from app.cohorts.enrolment import invite_batch as invite_batch
+from app.cohorts.enrolment import preview_import as preview_import
+from app.cohorts.enrolment import recent_imports as recent_imports
+from app.cohorts.enrolment import send_invitations as send_invitations
+from app.cohorts.errors import CohortArchived as CohortArchived
+from app.cohorts.errors import CohortChanged as CohortChanged
+from app.cohorts.errors import EnrolmentError as EnrolmentError
+from app.cohorts.invitations import InvitationError as InvitationError
+from app.cohorts.invitations import resend_invitation as resend_invitation
+from app.cohorts.labels import OUTCOMES as OUTCOMES
+from app.cohorts.labels import file_problem as file_problem
+from app.cohorts.labels import reason as reason
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
+from app.cohorts.policy import ensure_writable
+from app.cohorts.summary import note_activity as note_activity
+from app.cohorts.summary import note_completed as note_completed
 from app.db import utcnow
 from app.extensions import db
 from app.learning.models import Course
-
-
-class EnrolmentError(ValueError):
-    """``str(error)`` is a translated message."""
 
 
 def new_invite_code() -> str:
@@ -101,6 +128,23 @@ def enrol(user, cohort: Cohort) -> Enrolment:
     return enrolment
 
 
+def recount_course(course_id: int) -> None:
+    """Derive the progress summary of the course's enrolments again (after an import changed
+    which modules count)."""
+    summary.recount(Enrolment.course_id == course_id)
+
+
+def recount_cohort(cohort_id: int) -> None:
+    """Derive the progress summary of the cohort's enrolments again (after a bulk load)."""
+    summary.recount(Enrolment.cohort_id == cohort_id)
+
+
+def student_count(cohort_id: int) -> int:
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)
+    )
+
+
 def reviewer_cohort_ids(user_id: int) -> set[int]:
     return set(
         db.session.scalars(
@@ -146,15 +190,6 @@ def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
 # --- administration (the admin console and ``flask cohorts``) ------------------------------
 
 
-class CohortArchived(EnrolmentError):
-    """The cohort is archived: read-only, kept for reports."""
-
-
-def _writable(cohort: Cohort) -> None:
-    if cohort.archived_at is not None:
-        raise CohortArchived(_l("This group is archived and can no longer be changed."))
-
-
 def update_cohort(
     cohort: Cohort,
     *,
@@ -177,7 +212,7 @@ def update_cohort(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    _writable(cohort)
+    ensure_writable(cohort)
     new = {
         "name": name.strip(),
         "starts_on": starts_on,
@@ -213,15 +248,11 @@ def _plain(value):
 
 def regenerate_invite(cohort: Cohort) -> str:
     """A new invite code; the old link stops working at once."""
-    _writable(cohort)
+    ensure_writable(cohort)
     cohort.invite_code = new_invite_code()
     db.session.flush()
     record("cohort.invite_regenerated", target=cohort)
     return cohort.invite_code
-
-
-class CohortChanged(EnrolmentError):
-    """Another admin saved the cohort's settings after this form was loaded."""
 
 
 EDITABLE = ("name", "starts_on", "ends_on", "default_locale", "sequential")
@@ -238,7 +269,7 @@ def _fingerprint(values: dict) -> str:
 
 
 def set_invite_open(cohort: Cohort, is_open: bool) -> None:
-    _writable(cohort)
+    ensure_writable(cohort)
     if cohort.invite_open != is_open:
         cohort.invite_open = is_open
         db.session.flush()
@@ -247,7 +278,7 @@ def set_invite_open(cohort: Cohort, is_open: bool) -> None:
 
 def archive_cohort(cohort: Cohort) -> None:
     """Make a finished cohort read-only: no enrolment, no edits; it stays in the reports."""
-    _writable(cohort)
+    ensure_writable(cohort)
     cohort.archived_at = utcnow()
     cohort.invite_open = False
     db.session.flush()
@@ -257,7 +288,7 @@ def archive_cohort(cohort: Cohort) -> None:
 def remove_reviewer(cohort: Cohort, user_id: int) -> bool:
     """End an assignment; the policy reads assignments per request, so it takes effect on the
     reviewer's next request. True if there was one."""
-    _writable(cohort)
+    ensure_writable(cohort)
     result = db.session.execute(
         db.delete(CohortReviewer).where(
             CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user_id

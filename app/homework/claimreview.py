@@ -6,12 +6,11 @@ from typing import Any
 
 from flask_babel import force_locale
 
-from app.admin.links import external_url
 from app.auth.models import User
 from app.extensions import db
-from app.homework.forms import VERDICT_LABELS
-from app.homework.models import Submission, Verdict
+from app.homework.models import VERDICT_LABELS, Submission, Verdict
 from app.learning.models import Module
+from app.links import external_url
 
 # A 1-5 scale, as fact-checkers publish it; "unverifiable" has no place on it.
 RATINGS = {Verdict.FALSE: 1, Verdict.MISLEADING: 2, Verdict.MOSTLY_TRUE: 4, Verdict.TRUE: 5}

@@ -28,18 +28,11 @@ from app.homework.models import (
     PLATFORM_MAX,
     REASONING_MAX,
     URL_MAX,
+    VERDICT_LABELS,
     Submission,
     Verdict,
 )
 from app.homework.services import FactCheck, HomeworkError, safe_url
-
-VERDICT_LABELS = {
-    Verdict.TRUE: _l("True"),
-    Verdict.MOSTLY_TRUE: _l("Mostly true"),
-    Verdict.MISLEADING: _l("Misleading"),
-    Verdict.FALSE: _l("False"),
-    Verdict.UNVERIFIABLE: _l("Unverifiable"),
-}
 
 _too_long = _l("This text is too long (at most %(max)d characters).")
 MIN_EMPTY_ROWS = 2  # empty evidence rows shown after the filled ones (and 3 rows at least)

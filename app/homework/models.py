@@ -80,6 +80,16 @@ class Verdict(enum.StrEnum):
     UNVERIFIABLE = "unverifiable"
 
 
+# How the verdicts are named on screen (the homework form, the review page, ClaimReview).
+VERDICT_LABELS = {
+    Verdict.TRUE: _l("True"),
+    Verdict.MOSTLY_TRUE: _l("Mostly true"),
+    Verdict.MISLEADING: _l("Misleading"),
+    Verdict.FALSE: _l("False"),
+    Verdict.UNVERIFIABLE: _l("Unverifiable"),
+}
+
+
 class Decision(enum.StrEnum):
     ACCEPT = "accept"
     RETURN = "return"

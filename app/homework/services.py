@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app import storage
-from app.cohorts import summary
+from app.cohorts import services as cohorts
 from app.db import utcnow
 from app.errors import ConflictError, DomainError
 from app.extensions import db
@@ -247,7 +247,7 @@ def save_draft(
     _update_screenshots(current, new_images, set(remove_ids))
     current.updated_at = utcnow()
     db.session.flush()
-    summary.note_activity(user.id, current.updated_at, cohort_id=current.cohort_id)
+    cohorts.note_activity(user.id, current.updated_at, cohort_id=current.cohort_id)
     return current
 
 
@@ -343,7 +343,7 @@ def submit(user, submission: Submission, version: int | None = None) -> Submissi
     submission.status = Status.SUBMITTED
     submission.submitted_at = submission.updated_at = utcnow()
     db.session.flush()
-    summary.note_activity(user.id, submission.updated_at, cohort_id=submission.cohort_id)
+    cohorts.note_activity(user.id, submission.updated_at, cohort_id=submission.cohort_id)
     return submission
 
 
@@ -393,7 +393,7 @@ def start_revision(user, module) -> Submission:
     ]
     db.session.add(draft)
     db.session.flush()
-    summary.note_activity(user.id, now, cohort_id=draft.cohort_id)
+    cohorts.note_activity(user.id, now, cohort_id=draft.cohort_id)
     return draft
 
 

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from app.learning.content import LANGS
 from app.learning.content.importer import import_course
 from app.learning.content.spec import PIECES, CourseSpec, read_course
+from app.unit_of_work import commit
 
 courses = AppGroup("courses", help="Check and import course folders (courses/FORMAT.md).")
 
@@ -62,7 +63,6 @@ def validate_command(ctx: click.Context, path: Path) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, path: Path) -> None:
     """Validate, then import the course folder PATH in one transaction."""
-    from app.cli import commit
 
     spec = read_course(path)
     _report(spec)

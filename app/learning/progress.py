@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.cohorts import summary
+from app.cohorts import services as cohorts
 from app.db import utcnow
 from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
+from app.learning.signals import course_completed
 
 if TYPE_CHECKING:
     from app.cohorts.models import Cohort
@@ -171,7 +173,7 @@ def _row(user_id: int, module: Module) -> ModuleProgress:
                 )
             )
     row.last_activity_at = utcnow()
-    summary.note_activity(user_id, row.last_activity_at, course_id=module.course_id)
+    cohorts.note_activity(user_id, row.last_activity_at, course_id=module.course_id)
     return row
 
 
@@ -257,10 +259,42 @@ def refresh_completion(user_id: int, module: Module) -> bool:
             db.session.expire(row, ["completed_at"])
             return False
         set_committed_value(row, "completed_at", now)
-        summary.note_completed(user_id, module.course_id)
-        # The last module completes the course: the certificate is issued in this transaction.
-        from app.certificates.services import issue_if_complete
-
-        issue_if_complete(user_id, module.course_id)
+        cohorts.note_completed(user_id, module.course_id)
+        if course_complete(user_id, module.course_id):
+            # Receivers run now, in this transaction (the certificate is issued with it).
+            course_completed.send(user_id=user_id, course_id=module.course_id)
         return True
     return False
+
+
+def course_complete(user_id: int, course_id: int) -> bool:
+    """Whether every current module of the course is complete for the student (one query)."""
+    total = (
+        db.select(db.func.count())
+        .select_from(Module)
+        .where(Module.course_id == course_id, Module.retired.is_(False))
+        .scalar_subquery()
+    )
+    done = (
+        db.select(db.func.count())
+        .select_from(ModuleProgress)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(
+            ModuleProgress.user_id == user_id,
+            Module.course_id == course_id,
+            Module.retired.is_(False),
+            ModuleProgress.completed_at.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    total_n, done_n = db.session.execute(db.select(total, done)).one()
+    return total_n > 0 and done_n == total_n
+
+
+def last_completed_at(user_id: int, course_id: int) -> datetime | None:
+    """When the student completed their last module of the course (None: none yet)."""
+    return db.session.scalar(
+        db.select(db.func.max(ModuleProgress.completed_at))
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(ModuleProgress.user_id == user_id, Module.course_id == course_id)
+    )

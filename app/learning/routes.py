@@ -9,6 +9,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -48,7 +49,6 @@ def _module_url(ctx, endpoint="learning.module", **kwargs):
 
 
 def current_locale() -> str:
-    from flask_babel import get_locale
 
     return str(get_locale())
 

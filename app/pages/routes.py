@@ -4,6 +4,7 @@ from flask_login import current_user
 from app.auth import services as accounts
 from app.forms import is_safe_next
 from app.i18n import LANG_COOKIE, normalise
+from app.learning import services as learning
 from app.pages import bp
 from app.pages.forms import LanguageForm
 from app.policy import public
@@ -12,7 +13,6 @@ from app.policy import public
 @bp.route("/")
 @public
 def index():
-    from app.learning import services as learning
 
     return render_template("pages/index.html", course=learning.featured_course())
 

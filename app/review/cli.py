@@ -17,6 +17,7 @@ from app.homework.models import Submission
 from app.links import external_url
 from app.policy import Role
 from app.review import services
+from app.unit_of_work import commit
 
 review = AppGroup("review", help="Reviewer tools.")
 
@@ -24,7 +25,6 @@ review = AppGroup("review", help="Reviewer tools.")
 @review.command("digest")
 def digest() -> None:
     """Send every active reviewer with waiting work a summary in their language."""
-    from app.cli import commit
 
     since = utcnow() - timedelta(days=1)
     reviewers = db.session.scalars(

@@ -5,8 +5,7 @@ from flask_login import current_user
 from app.cohorts import services as cohorts
 from app.extensions import db
 from app.homework import services as homework
-from app.homework.forms import VERDICT_LABELS
-from app.homework.models import Decision, Submission
+from app.homework.models import VERDICT_LABELS, Decision, Submission
 from app.homework.policy import can_grade
 from app.learning.content import LANGS
 from app.learning.models import Module

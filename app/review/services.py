@@ -19,6 +19,7 @@ from app import mail
 from app.audit.services import record
 from app.auth.models import User
 from app.cohorts import services as cohorts
+from app.cohorts.models import Cohort
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import (
@@ -32,6 +33,8 @@ from app.homework.models import (
 )
 from app.homework.policy import can_grade
 from app.homework.services import Conflict, HomeworkError
+from app.learning import services as learning
+from app.learning.content import pick
 from app.learning.models import Module
 from app.links import external_url
 
@@ -318,20 +321,14 @@ def grade(
     )
     _notify_student(submission, module, decision)
     if decision == Decision.ACCEPT:
-        from app.learning import progress
-
-        progress.refresh_completion(submission.user_id, module)
+        learning.refresh_completion(submission.user_id, module)
     return review
 
 
 def _notify_student(submission: Submission, module: Module, decision: Decision) -> None:
-    from app.learning.content import pick
-
     student = db.session.get(User, submission.user_id)
     kind = "homework_accepted" if decision == Decision.ACCEPT else "homework_returned"
     db.session.add(Notification(user_id=student.id, kind=kind, submission_id=submission.id))
-    from app.cohorts.models import Cohort
-
     locale = student.locale or db.session.get(Cohort, submission.cohort_id).default_locale
     mail.queue(
         student.email,
@@ -359,8 +356,6 @@ def waiting_by_cohort(reviewer) -> int:
 
 def modules_of(reviewer, cohort_ids: set[int] | None = None) -> list[Module]:
     """The modules of the courses the reviewer's cohorts take (for the queue's filter)."""
-    from app.cohorts.models import Cohort
-
     ids = cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
     if not ids:
         return []

@@ -8,7 +8,7 @@ import pytest
 
 from app.db import utcnow
 from app.extensions import db
-from tests.admin.conftest import upload
+from tests.admin.fixtures import upload
 from tests.conftest import post_form
 
 A = "/admin/cohorts/{a}"

@@ -8,7 +8,7 @@ from app.audit.models import AuditEvent
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
 from app.policy import Role
-from tests.admin.test_enrolment import MIXED, counts, preview_url
+from tests.cohorts.test_enrolment import MIXED, counts, preview_url
 from tests.concurrency import Browser, at_once, live_server, statuses
 from tests.conftest import post_form
 
@@ -81,7 +81,7 @@ def test_two_admins_assigning_the_same_reviewer_at_once(app, login, world, make_
 
 
 def test_an_enrolment_file_confirmed_at_once_is_imported_once(app, as_admin, world, login):
-    from tests.admin.conftest import upload
+    from tests.admin.fixtures import upload
 
     page = preview_url(upload(as_admin, world.cohort_id, MIXED))
     users_before, enrolments_before = counts(app)

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from tests.admin.conftest import upload
+from tests.admin.fixtures import upload
 from tests.admin.test_access import make_certificate
 
 PAGES = [

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
+from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -28,12 +27,6 @@ def viewable_cohort(cohort_id: int) -> Cohort:
     if not can_view_progress(current_user, cohort):
         conceal(f"cohort progress {cohort_id}")
     return cohort
-
-
-def archived_redirect(cohort: Cohort):
-    """For a write on an archived cohort: say so and go back to the cohort (nothing changed)."""
-    flash(_("This group is archived and can no longer be changed."), "error")
-    return redirect(url_for("admin.cohort", cohort_id=cohort.id))
 
 
 def page_arg(value: str | None) -> int:

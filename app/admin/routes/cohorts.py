@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.admin import bp, services
+from app.admin import bp, queries, services
 from app.admin.forms import (
     ArchiveForm,
     CohortForm,
@@ -15,12 +16,10 @@ from app.admin.forms import (
     UploadForm,
 )
 from app.admin.links import invite_url
-from app.admin.routes._load import archived_redirect, cohort_or_404
+from app.admin.routes._load import cohort_or_404
 from app.cohorts import services as cohorts
-from app.cohorts.models import EnrolmentImport
-from app.extensions import db
+from app.cohorts.policy import ensure_writable
 from app.learning.content import pick
-from app.learning.models import Course
 from app.policy import Role, role_required
 
 
@@ -35,14 +34,8 @@ def index():
 
 
 def _course_choices(form: CohortForm) -> None:
-    courses = db.session.scalars(db.select(Course).order_by(Course.id))
-    form.course.choices = [(c.id, str(pick(c.title, _locale()))) for c in courses]
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale())
+    locale = str(get_locale())
+    form.course.choices = [(c.id, str(pick(c.title, locale))) for c in queries.courses()]
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -54,7 +47,7 @@ def new_cohort():
         flash(_("Import a course first (flask courses import)."), "error")
     if form.validate_on_submit():
         cohort = cohorts.create_cohort(
-            db.session.get(Course, form.course.data),
+            queries.course(form.course.data),
             form.name.data,
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
@@ -70,19 +63,14 @@ def new_cohort():
 @role_required(Role.ADMIN)
 def cohort(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    imports = db.session.scalars(
-        db.select(EnrolmentImport)
-        .where(EnrolmentImport.cohort_id == cohort.id)
-        .order_by(EnrolmentImport.id.desc())
-        .limit(10)
-    ).all()
+    imports = cohorts.recent_imports(cohort.id)
     return render_template(
         "admin/cohort.html",
         cohort=cohort,
         invite_url=invite_url(cohort),
         reviewers=services.reviewers_of(cohort),
         imports=imports,
-        students=_student_count(cohort.id),
+        students=cohorts.student_count(cohort.id),
         invite_form=InviteForm(),
         archive_form=ArchiveForm(),
         reviewer_form=ReviewerForm(),
@@ -91,20 +79,11 @@ def cohort(cohort_id: int):
     )
 
 
-def _student_count(cohort_id: int) -> int:
-    from app.cohorts.models import Enrolment
-
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)
-    )
-
-
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_cohort(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     form = CohortForm(obj=cohort)
     del form.course  # a cohort keeps its course
     if request.method == "GET":
@@ -138,8 +117,7 @@ def invite(cohort_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         abort(400)
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     if form.action.data == "regenerate":
         cohorts.regenerate_invite(cohort)
         flash(_("A new invite link has been made; the old one no longer works."), "success")
@@ -156,8 +134,7 @@ def invite(cohort_id: int):
 @role_required(Role.ADMIN)
 def archive_cohort(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     form = ArchiveForm()
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm that the group becomes read-only."), "error")
@@ -172,8 +149,7 @@ def archive_cohort(cohort_id: int):
 def assign_reviewer(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
     form = ReviewerForm()
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     if form.validate_on_submit():
         try:
             user = services.assign_reviewer_by_email(cohort, form.email.data)
@@ -192,8 +168,7 @@ def remove_reviewer(cohort_id: int, user_id: int):
     cohort = cohort_or_404(cohort_id)
     if not RemoveReviewerForm().validate_on_submit():
         abort(400)
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     if cohorts.remove_reviewer(cohort, user_id):
         flash(_("The reviewer has been removed from this group."), "success")
     return redirect(url_for("admin.cohort", cohort_id=cohort.id) + "#reviewers")

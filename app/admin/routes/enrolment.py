@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.admin import bp, enrolment, labels
+from app.admin import bp
 from app.admin.forms import ConfirmImportForm, SendInvitationsForm, UploadForm
-from app.admin.routes._load import archived_redirect, cohort_or_404
-from app.admin.streaming import csv_lines
-from app.extensions import db
+from app.admin.routes._load import cohort_or_404
+from app.cohorts import services as cohorts
+from app.cohorts.policy import ensure_writable
 from app.policy import Role, role_required
+from app.reports.services import csv_lines
+from app.unit_of_work import rollback
 
 PREVIEW_ROWS = 100
 PREVIEW_ERRORS = 500
@@ -22,18 +24,17 @@ PREVIEW_ERRORS = 500
 @role_required(Role.ADMIN)
 def upload_enrolment(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     form = UploadForm()
     problem = None
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            preview = enrolment.preview_import(
+            preview = cohorts.preview_import(
                 cohort, upload.stream, upload.filename or "", actor=current_user
             )
-        except enrolment.FileProblem as exc:
-            problem = labels.file_problem(exc.code, exc.details)
+        except cohorts.FileProblem as exc:
+            problem = cohorts.file_problem(exc.code, exc.details)
         else:
             return redirect(
                 url_for("admin.enrolment_preview", cohort_id=cohort.id, token=preview.token)
@@ -44,7 +45,7 @@ def upload_enrolment(cohort_id: int):
 
 def _load(cohort_id: int, token: str):
     cohort = cohort_or_404(cohort_id)
-    preview = enrolment.find_import(cohort, token)
+    preview = cohorts.find_import(cohort, token)
     if preview is None:
         abort(404)
     return cohort, preview
@@ -55,7 +56,7 @@ def _load(cohort_id: int, token: str):
 def enrolment_preview(cohort_id: int, token: str):
     cohort, preview = _load(cohort_id, token)
     rows = preview.rows or []
-    errors = [r for r in rows if r[enrolment.OUTCOME] == enrolment.Outcome.ERROR]
+    errors = [r for r in rows if r[cohorts.OUTCOME] == cohorts.Outcome.ERROR]
     return render_template(
         "admin/import.html",
         cohort=cohort,
@@ -65,8 +66,8 @@ def enrolment_preview(cohort_id: int, token: str):
         error_count=len(errors),
         confirm_form=ConfirmImportForm(),
         invite_form=SendInvitationsForm(),
-        labels=labels,
-        col=enrolment,
+        labels=cohorts,
+        col=cohorts,
     )
 
 
@@ -76,13 +77,12 @@ def confirm_enrolment(cohort_id: int, token: str):
     cohort, preview = _load(cohort_id, token)
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
-    if cohort.archived_at is not None:
-        return archived_redirect(cohort)
+    ensure_writable(cohort)
     here = url_for("admin.enrolment_preview", cohort_id=cohort.id, token=preview.token)
     try:
-        applied = enrolment.confirm_import(preview, cohort, actor=current_user)
-    except enrolment.ImportConflict as exc:
-        db.session.rollback()
+        applied = cohorts.confirm_import(preview, cohort, actor=current_user)
+    except cohorts.ImportConflict as exc:
+        rollback()
         flash(str(exc), "error")
         return redirect(url_for("admin.cohort", cohort_id=cohort.id))
     if not applied:
@@ -106,7 +106,7 @@ def send_invitations(cohort_id: int, token: str):
     cohort, preview = _load(cohort_id, token)
     if not SendInvitationsForm().validate_on_submit() or preview.status != "confirmed":
         abort(400)
-    sent = enrolment.send_invitations(preview, cohort, limit=enrolment.invite_batch())
+    sent = cohorts.send_invitations(preview, cohort, limit=cohorts.invite_batch())
     flash(
         ngettext(
             "%(num)d invitation is on its way.", "%(num)d invitations are on their way.", sent
@@ -124,12 +124,12 @@ def enrolment_report(cohort_id: int, token: str):
     header = [_("Line"), _("Name"), _("Email"), _("Language"), _("Outcome"), _("Reason")]
     rows = [
         [
-            r[enrolment.LINE],
-            r[enrolment.NAME],
-            r[enrolment.EMAIL],
-            r[enrolment.LOCALE] or "",
-            str(labels.OUTCOMES.get(r[enrolment.OUTCOME], r[enrolment.OUTCOME])),
-            labels.reason(r[enrolment.REASON], r[enrolment.DETAIL]),
+            r[cohorts.LINE],
+            r[cohorts.NAME],
+            r[cohorts.EMAIL],
+            r[cohorts.LOCALE] or "",
+            str(cohorts.OUTCOMES.get(r[cohorts.OUTCOME], r[cohorts.OUTCOME])),
+            cohorts.reason(r[cohorts.REASON], r[cohorts.DETAIL]),
         ]
         for r in preview.rows or []
     ]

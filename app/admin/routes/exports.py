@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, stream_with_context
 from flask_babel import get_locale
 
-from app.admin import bp, exports, stats
+from app.admin import bp
 from app.admin.routes._load import cohort_or_404
-from app.admin.streaming import snapshot
 from app.policy import Role, role_required
+from app.reports import services as reports
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
@@ -23,7 +23,7 @@ def _download(body, mimetype: str, filename: str) -> Response:
 @role_required(Role.ADMIN)
 def export_students(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    body = exports.students_csv(snapshot(cohort), str(get_locale()))
+    body = reports.students_csv(cohort, str(get_locale()))
     return _download(body, "text/csv", f"cohort-{cohort.id}-students.csv")
 
 
@@ -31,7 +31,7 @@ def export_students(cohort_id: int):
 @role_required(Role.ADMIN)
 def export_grades(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    body = exports.grades_csv(snapshot(cohort), str(get_locale()))
+    body = reports.grades_csv(cohort, str(get_locale()))
     return _download(body, "text/csv", f"cohort-{cohort.id}-grades.csv")
 
 
@@ -39,19 +39,6 @@ def export_grades(cohort_id: int):
 @role_required(Role.ADMIN)
 def export_progress(cohort_id: int):
     cohort = cohort_or_404(cohort_id)
-    figures = stats.dashboard(cohort)
-    summary = {
-        "enrolled": figures.enrolled,
-        "funnel": [
-            {"step": kind, "modules": n, "students": count} for kind, n, count in figures.funnel
-        ],
-        "homework": figures.backlog,
-        "feedback_hours": {
-            "median": figures.feedback_median,
-            "p90": figures.feedback_p90,
-            "reviewed": figures.feedback_count,
-        },
-        "certificates": {"issued": figures.certificates, "revoked": figures.revoked},
-    }
-    body = exports.progress_json(snapshot(cohort), summary)
-    return _download(body, "application/json", f"cohort-{cohort.id}-progress.json")
+    return _download(
+        reports.progress_json(cohort), "application/json", f"cohort-{cohort.id}-progress.json"
+    )

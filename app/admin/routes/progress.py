@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from app.admin import bp, services, stats, students
-from app.admin.labels import BACKLOG, MODULE_STATES
+from app.admin import bp, services
 from app.admin.policy import can_see_emails
 from app.admin.routes._load import page_arg, viewable_cohort
 from app.cohorts import services as cohorts
 from app.policy import Role, is_admin, role_required
+from app.reports import services as reports
 
 STALLED_DEFAULT = 7
 
@@ -40,31 +40,31 @@ def _stalled_days() -> int:
 @role_required(Role.ADMIN, Role.REVIEWER)
 def dashboard(cohort_id: int):
     cohort = viewable_cohort(cohort_id)
-    figures = stats.dashboard(cohort, stalled_days=_stalled_days())
+    figures = reports.dashboard(cohort, stalled_days=_stalled_days())
     return render_template(
         "admin/dashboard.html",
         cohort=cohort,
         d=figures,
-        backlog_labels=BACKLOG,
+        backlog_labels=reports.BACKLOG,
         manage=is_admin(current_user),
     )
 
 
-def _table_query(admin: bool) -> students.TableQuery:
+def _table_query(admin: bool) -> reports.TableQuery:
     """The table's query string; anything outside the allow-lists is refused with 400."""
     args = request.args
     search = args.get("q", "").strip()
     sort = args.get("sort", "name")
     direction = args.get("dir", "asc")
     if (
-        len(search) > students.SEARCH_MAX
+        len(search) > reports.SEARCH_MAX
         or any(ord(ch) < 32 for ch in search)
-        or sort not in students.SORTS
+        or sort not in reports.SORTS
         or (sort == "email" and not admin)
-        or direction not in students.DIRECTIONS
+        or direction not in reports.DIRECTIONS
     ):
         abort(400)
-    return students.TableQuery(search, sort, direction, page_arg(args.get("page")))
+    return reports.TableQuery(search, sort, direction, page_arg(args.get("page")))
 
 
 @bp.route("/cohorts/<int:cohort_id>/students")
@@ -73,14 +73,14 @@ def students_table(cohort_id: int):
     cohort = viewable_cohort(cohort_id)
     emails = can_see_emails(current_user)
     table = _table_query(emails)
-    result = students.page(cohort, table, search_emails=emails)
+    result = reports.student_table(cohort, table, search_emails=emails)
     return render_template(
         "admin/students.html",
         cohort=cohort,
         table=table,
         result=result,
         modules=list(cohort.course.modules),
-        state_labels=MODULE_STATES,
+        state_labels=reports.MODULE_STATES,
         emails=emails,
         manage=is_admin(current_user),
     )

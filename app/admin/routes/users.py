@@ -6,13 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.admin import bp, invitations, services
+from app.admin import bp, queries, services
 from app.admin.forms import ROLE_LABELS, ActiveForm, RolesForm
 from app.admin.routes._load import page_arg
 from app.audit.events import detail_items, event_label
-from app.audit.models import AuditEvent
 from app.auth.models import User
-from app.extensions import db
+from app.cohorts import services as cohorts
 from app.policy import Role, role_required
 
 SEARCH_MAX = 100
@@ -41,7 +40,7 @@ def users():
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = queries.user_or_none(user_id)
     if user is None:
         abort(404)
     return user
@@ -53,15 +52,7 @@ def user(user_id: int):
     person = _user_or_404(user_id)
     enrolled, reviewing = services.cohorts_of(person)
     roles_form = RolesForm(roles=sorted(person.roles))
-    events = db.session.scalars(
-        db.select(AuditEvent)
-        .where(
-            (AuditEvent.actor_id == person.id)
-            | ((AuditEvent.target_type == "user") & (AuditEvent.target_id == person.id))
-        )
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(20)
-    ).all()
+    events = queries.user_events(person.id)
     return render_template(
         "admin/user.html",
         person=person,
@@ -126,8 +117,8 @@ def resend_invitation(user_id: int):
     if not ActiveForm().validate_on_submit():
         abort(400)
     try:
-        invitations.resend_invitation(person, actor=current_user)
-    except invitations.InvitationError as exc:
+        cohorts.resend_invitation(person, actor=current_user)
+    except cohorts.InvitationError as exc:
         flash(str(exc), "error")
     else:
         flash(_("A new invitation is on its way; the previous link no longer works."), "success")

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.cohorts import services as cohorts
 from app.db import utcnow
 from app.extensions import db
 from app.learning.content import markdown
@@ -90,10 +91,7 @@ def import_course(spec: CourseSpec, *, echo: Callable[[str], None] | None = None
     db.session.flush()
     if _current_modules(course.id) != before:
         # Only current modules count towards "modules complete": recount the students'.
-        from app.cohorts import summary
-        from app.cohorts.models import Enrolment
-
-        summary.recount(Enrolment.course_id == course.id)
+        cohorts.recount_course(course.id)
     if result.changed:
         course.imported_at = utcnow()  # when an import last changed something
     db.session.flush()

@@ -1,23 +1,10 @@
-"""How the admin console names states, outcomes and reasons (translated when shown)."""
+"""How CSV enrolment names outcomes, reasons and file problems (translated when shown)."""
 
 from __future__ import annotations
 
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-
-from app.admin.stats import BACKLOG_STATES
-from app.homework.models import Status
-
-MODULE_STATES = {
-    "locked": _l("Locked"),
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "complete": _l("Complete"),
-}
-
-# The homework states, in the dashboard's order, named as the status enum names them.
-BACKLOG = {state: Status(state).label for state in BACKLOG_STATES}
 
 OUTCOMES = {
     "new": _l("New account"),

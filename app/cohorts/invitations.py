@@ -1,7 +1,7 @@
 """Invitations: the email that lets an enrolled person choose their first password.
 
-The link carries a single-use invitation token (``app.auth.invitations``); sending again
-replaces it, so only the newest invitation works.
+The link carries a single-use invitation token (``issue_invitation_token`` of the auth
+services); sending again replaces it, so only the newest invitation works.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from flask_babel import lazy_gettext as _l
 from app import mail
 from app.audit import events
 from app.audit.services import record
-from app.auth.invitations import issue_invitation_token
 from app.auth.models import User
+from app.auth.services import issue_invitation_token
 from app.cohorts.models import Cohort, Enrolment
 from app.extensions import db
+from app.learning.content import pick
 from app.links import external_url
 
 
@@ -30,8 +31,6 @@ def can_invite(user: User) -> bool:
 
 def send_invitation(user: User, cohort: Cohort) -> None:
     """Queue the invitation to ``cohort`` (sent after the commit), with a new link."""
-    from app.learning.content import pick
-
     token = issue_invitation_token(user)
     locale = user.locale or cohort.default_locale
     mail.queue(

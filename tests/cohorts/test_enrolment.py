@@ -10,7 +10,7 @@ from app.auth.models import RoleGrant, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
 from app.db import utcnow
 from app.extensions import db
-from tests.admin.conftest import upload
+from tests.admin.fixtures import upload
 from tests.conftest import post_form
 
 GREETING = {"kk": "Сәлеметсіз бе", "ru": "Здравствуйте", "en": "Hello"}
@@ -229,7 +229,7 @@ def test_cli_enrol_refuses_a_bad_file(app, world, tmp_path):
 
 def test_a_conflict_at_confirm_rolls_everything_back(app, as_admin, world, monkeypatch):
     """If an account appears between the check and the insert, nothing is half-imported."""
-    from app.admin import enrolment
+    from app.cohorts import enrolment
 
     url = preview_url(
         upload(as_admin, world.cohort_id, "name,email\nA,a@example.com\nB,b@example.com\n")

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.admin import queries, students
 from app.auth.models import User
 from app.cohorts.models import Cohort
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Submission
 from app.learning.models import ModuleProgress
+from app.reports import queries, students
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -23,12 +23,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from app.admin.csvparse import DEFAULT_MAX_ROWS, FileProblem, Reason, read_rows
-from app.admin.invitations import can_invite, send_invitation
 from app.audit.services import record
 from app.auth.models import RoleGrant, User
+from app.cohorts.csvparse import DEFAULT_MAX_ROWS, FileProblem, Reason, read_rows
+from app.cohorts.errors import EnrolmentError
+from app.cohorts.invitations import can_invite, send_invitation
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
-from app.cohorts.services import CohortArchived, EnrolmentError
+from app.cohorts.policy import ensure_writable
 from app.db import utcnow
 from app.extensions import db
 from app.policy import Role
@@ -49,11 +50,6 @@ class Outcome(enum.StrEnum):
 
 class ImportConflict(EnrolmentError):
     """The database changed under the import (an account appeared at the same moment)."""
-
-
-def _refuse_archived(cohort: Cohort) -> None:
-    if cohort.archived_at is not None:
-        raise CohortArchived(_l("This group is archived and can no longer be changed."))
 
 
 def max_rows() -> int:
@@ -117,7 +113,7 @@ def preview_import(
 ) -> EnrolmentImport:
     """Check the file and store its preview. Raises ``FileProblem`` for an unreadable file
     (and then stores nothing) and ``CohortArchived`` for an archived cohort."""
-    _refuse_archived(cohort)
+    ensure_writable(cohort)
     rows = [
         [r.line, r.name, r.email, r.locale, Outcome.ERROR if r.reason else None, r.reason, r.detail]
         for r in read_rows(stream, max_rows=max_rows(), progress=progress)
@@ -155,10 +151,22 @@ def find_import(cohort: Cohort, token: str) -> EnrolmentImport | None:
     )
 
 
+def recent_imports(cohort_id: int, limit: int = 10) -> list[EnrolmentImport]:
+    """The cohort's latest enrolment files, newest first (the cohort page lists them)."""
+    return list(
+        db.session.scalars(
+            db.select(EnrolmentImport)
+            .where(EnrolmentImport.cohort_id == cohort_id)
+            .order_by(EnrolmentImport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def confirm_import(preview: EnrolmentImport, cohort: Cohort, *, actor, invite_limit=None) -> bool:
     """Apply a preview in the caller's transaction; False (and nothing changed) if it was
     confirmed already. The rows are checked again, since accounts may have appeared since."""
-    _refuse_archived(cohort)
+    ensure_writable(cohort)
     now = utcnow()
     claimed = db.session.execute(
         db.update(EnrolmentImport)

@@ -15,14 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.admin.labels import MODULE_STATES
-from app.admin.streaming import STREAM, CohortInfo, ModuleInfo, csv_lines, student_records
 from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Review, ReviewScore, Status, Submission
 from app.learning.content import pick
 from app.learning.models import RubricCriterion
+from app.reports.labels import MODULE_STATES
+from app.reports.streaming import STREAM, CohortInfo, ModuleInfo, csv_lines, student_records
 
 
 def students_csv(info: CohortInfo, locale: str) -> Iterator[str]:

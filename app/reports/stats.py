@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, literal, select, union_all
 
-from app.admin import queries
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
 from app.learning.models import Module, ModuleProgress
+from app.reports import queries
 
 BACKLOG_STATES = ("draft", "submitted", "in_review", "returned", "accepted")
 STALLED_LIST = 20

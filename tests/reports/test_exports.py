@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from app.admin.streaming import neutralise
 from app.auth.models import User
 from app.extensions import db
-from tests.admin.conftest import complete_module, enrol_many
+from app.reports.streaming import neutralise
+from tests.admin.fixtures import complete_module, enrol_many
 
 
 @pytest.fixture

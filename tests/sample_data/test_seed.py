@@ -2,11 +2,11 @@
 
 import time
 
-from app.admin.cli import seed
 from app.cohorts.models import Cohort, Enrolment
 from app.extensions import db
 from app.homework.models import Submission
 from app.learning.models import ModuleProgress
+from app.sample_data.cli import seed
 
 
 def test_seed_makes_a_cohort_with_progress(app, world, as_admin):

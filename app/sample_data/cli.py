@@ -1,14 +1,31 @@
-"""``flask seed``: a realistic large cohort, to see the dashboards at scale."""
+"""``flask demo`` (a working instance to look at, with printed demo credentials) and ``flask
+seed`` (a realistic large cohort, to see the dashboards at scale)."""
 
 from __future__ import annotations
 
 import random
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.learning.models import Course
+from app.sample_data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_course, load_demo_users
+from app.sample_data.seed import seed_cohort
+from app.unit_of_work import commit
+
+demo = AppGroup("demo", help="Demo data for trying Tekser out.")
+
+
+@demo.command("load")
+def load() -> None:
+    """Create demo accounts (idempotent) and print how to log in."""
+    load_demo_users()
+    load_demo_course(db.session)
+    commit()
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, _name, roles, locale in DEMO_USERS:
+        click.echo(f"  {email:<28} {', '.join(roles):<10} {locale}")
 
 
 @click.command("seed")
@@ -22,9 +39,6 @@ def seed(
     students: int, course_slug: str | None, name: str | None, reviewers: int, random_seed
 ) -> None:
     """Create a cohort of STUDENTS with progress, quiz attempts, homework and reviews."""
-    from app.admin.seed import seed_cohort
-    from app.cli import commit
-
     query = db.select(Course).order_by(Course.id).limit(1)
     if course_slug:
         query = db.select(Course).where(Course.slug == course_slug)

@@ -7,15 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from app.admin import stats, students
-from app.admin.seed import seed_cohort
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status
 from app.learning.models import Course, ModuleProgress, QuizAttempt
 from app.learning.progress import course_progress
-from tests.admin.conftest import complete_module, enrol_many, submission
+from app.reports import stats, students
+from app.sample_data.seed import seed_cohort
+from tests.admin.fixtures import complete_module, enrol_many, submission
 
 
 @pytest.fixture

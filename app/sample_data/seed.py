@@ -18,7 +18,6 @@ from sqlalchemy import JSON, and_, case, insert, literal, select
 
 from app.auth.models import RoleGrant, User
 from app.cohorts import services as cohorts
-from app.cohorts import summary
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.db import utcnow
 from app.extensions import db
@@ -84,7 +83,7 @@ def seed_cohort(
         if progress:
             progress(size)
     _reviews(cohort, modules)
-    summary.recount(Enrolment.cohort_id == cohort.id)
+    cohorts.recount_cohort(cohort.id)
     db.session.flush()
     return cohort
 
@@ -293,6 +292,7 @@ def _bulk(model, rows: list[dict]) -> None:
         for start in range(0, len(rows), CHUNK):
             connection.execute(insert(model.__table__), rows[start : start + CHUNK])
         return
+    # Lazy: the PostgreSQL driver is loaded only where it is used (not on SQLite).
     from psycopg.types.json import Json
 
     table = model.__table__

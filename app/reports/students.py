@@ -12,14 +12,14 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from app.admin import queries
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
 from app.learning.models import ModuleProgress
-from app.learning.progress import ModuleState
+from app.learning.services import ModuleState
+from app.reports import queries
 from app.textsearch import contains_pattern
 
 PER_PAGE = 50

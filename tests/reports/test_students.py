@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.extensions import db
-from tests.admin.conftest import complete_module, enrol_many
+from tests.admin.fixtures import complete_module, enrol_many
 
 
 @pytest.fixture

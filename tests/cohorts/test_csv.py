@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from app.admin.csvparse import FileProblem, Reason, map_header, read_rows
+from app.cohorts.csvparse import FileProblem, Reason, map_header, read_rows
 
 
 def rows(data: bytes | str, max_rows: int = 100, encoding: str = "utf-8"):
