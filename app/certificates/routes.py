@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.certificates import bp, codes, credential, pdf, services, status_list
+from app.certificates import bp, codes, credential, services, status_list
 from app.certificates.forms import VerifyForm
 from app.extensions import limiter
 from app.learning.content import LANGS, pick
@@ -109,6 +109,8 @@ def certificate_pdf(code: str):
         return redirect(url_for("certificates.verify", code=certificate.code))
     lang = request.args.get("lang")
     lang = lang if lang in LANGS else certificate.lang
+    from app.certificates import pdf  # WeasyPrint loads (~1 s) only when a PDF is made
+
     response = Response(pdf.render_pdf(certificate, lang), mimetype="application/pdf")
     filename = f"certificate-{certificate.code}-{lang}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
