@@ -18,9 +18,9 @@ from app.extensions import db
 from app.homework.models import Decision, Review, Status, Submission, Verdict
 from app.learning.models import ModuleProgress, QuizAttempt
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import add_rubric
-from tests.learning.conftest import build_course
+from tests.fixtures.app import post_form
+from tests.fixtures.course import build_course
+from tests.fixtures.homework import add_rubric
 
 
 @dataclass

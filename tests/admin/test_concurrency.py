@@ -10,7 +10,7 @@ from app.extensions import db
 from app.policy import Role
 from tests.admin.test_enrolment import MIXED, counts, preview_url
 from tests.concurrency import Browser, at_once, live_server, statuses
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 N = 20
 

@@ -11,7 +11,7 @@ from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
 from app.db import utcnow
 from app.extensions import db
 from tests.admin.conftest import upload
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 GREETING = {"kk": "Сәлеметсіз бе", "ru": "Здравствуйте", "en": "Hello"}
 

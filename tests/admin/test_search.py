@@ -11,7 +11,7 @@ from app.extensions import db
 from app.textsearch import contains_pattern, fold
 from tests.admin.test_enrolment import MIXED, preview_url, upload
 from tests.admin.test_students import names
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 from tests.test_migrations import empty_database as empty_database  # a fixture
 
 PEOPLE = {
