@@ -11,6 +11,7 @@ from tests.fixtures.mail import free_port  # noqa: E402, F401 (tests/e2e/conftes
 
 pytest_plugins = [
     "tests.fixtures.app",
+    "tests.fixtures.rollback",
     "tests.fixtures.mail",
     "tests.fixtures.images",
     "tests.fixtures.course",

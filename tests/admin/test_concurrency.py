@@ -4,6 +4,8 @@ the state is what one request would have made."""
 
 import re
 
+import pytest
+
 from app.audit.models import AuditEvent
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
@@ -13,6 +15,12 @@ from tests.concurrency import Browser, at_once, live_server, statuses
 from tests.fixtures.app import post_form
 
 N = 20
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Threads use connections of their own: real commits."""
+    return fresh_app
 
 
 def browsers(app, client_factory, login, users, url):

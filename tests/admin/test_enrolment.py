@@ -5,6 +5,8 @@ import codecs
 import time
 from urllib.parse import urlsplit
 
+import pytest
+
 from app.audit.models import AuditEvent
 from app.auth.models import RoleGrant, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
@@ -26,6 +28,12 @@ MIXED = (
     "Плохой;not-an-email;\n"
     "=cmd|'/c calc'!A1;formula@example.com;\n"
 )
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Some tests here run a second app (other settings) on the same database: real commits."""
+    return fresh_app
 
 
 def counts(app):
