@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
 
-.PHONY: run test install install-test lint format translations demo clean
+.PHONY: run test test-fast install install-test lint format translations demo clean
 
 run: install  ## install, build the SQLite database, load demo data, serve on 127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -13,6 +13,9 @@ run: install  ## install, build the SQLite database, load demo data, serve on 12
 
 test:  ## install test dependencies, lint, run the suite on SQLite and on PostgreSQL
 	bash scripts/test.sh
+
+test-fast:  ## the suite without the browser journeys, on SQLite only (reuses .venv; a few minutes)
+	$(BIN)/pytest -q --ignore=tests/e2e $(PYTEST_ARGS)
 
 install:
 	bash scripts/bootstrap.sh

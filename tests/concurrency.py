@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from werkzeug.serving import make_server
 
-from tests.conftest import CSRF_RE
+from tests.fixtures.app import CSRF_RE
 
 
 def at_once(jobs: list[Callable]) -> list:

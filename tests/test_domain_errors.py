@@ -12,7 +12,7 @@ from app.extensions import db
 from app.homework.services import Conflict, HomeworkError
 from app.learning.services import CourseNotFound, ModuleLocked
 from app.policy import public
-from tests.conftest import csrf_token
+from tests.fixtures.app import csrf_token
 
 REFUSALS = {
     "conflict": ConflictError(_l("This homework has already been graded.")),

@@ -28,17 +28,16 @@ from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status
 from app.policy import public
-from tests.conftest import post_form
-from tests.homework.fixtures import (  # noqa: F401 (world is a fixture)
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     as_user,
     fact_check,
     latest_submission,
     make_submission,
-    png,
     post_homework,
     uploaded,
-    world,
 )
+from tests.fixtures.images import png
 
 WRITE_RE = re.compile(
     r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|TRUNCATE)\b", re.IGNORECASE
@@ -82,7 +81,7 @@ def _seed(app, login, w) -> Seeded:
     from app.learning import progress, quiz
     from app.learning.models import Module
     from app.review import services as review
-    from tests.homework.fixtures import enrol
+    from tests.fixtures.homework import enrol
 
     # The owner: m1 submitted (with a screenshot), graded through the service, lesson and quiz
     # done, so m2 opens and holds a draft with a screenshot of its own.
@@ -290,7 +289,7 @@ def check_get(app, client, url: str, before: dict | None = None) -> tuple[list[s
 
 
 @pytest.fixture
-def seeded(app, login, world, make_user):  # noqa: F811
+def seeded(app, login, world, make_user):
     world.people["graduate"] = make_user(name="Graduate Student", locale="en")
     return _seed(app, login, world)
 
@@ -305,7 +304,7 @@ def test_every_get_route_is_crawled(app, seeded):
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_no_get_writes(app, login, world, seeded, who):  # noqa: F811
+def test_no_get_writes(app, login, world, seeded, who):
     urls, _unknown = urls_of(app, seeded)
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import ON_POSTGRES, TEST_DB_URL
+from tests.fixtures.app import ON_POSTGRES, TEST_DB_URL
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from app import may_write
 from app.extensions import db
-from tests.conftest import ON_POSTGRES
+from tests.fixtures.app import ON_POSTGRES
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from pyld.jsonld import JsonLdError
 
 from app.certificates import jsonld
 from app.certificates.keys import IssuerKeys, b58decode, b58encode
@@ -66,6 +65,8 @@ def verify(document: dict[str, Any], keys: IssuerKeys) -> bool:
     value = proof.get("proofValue", "")
     if public is None or not isinstance(value, str) or not value.startswith("z"):
         return False
+    from pyld.jsonld import JsonLdError  # pyld loads only when a credential is checked
+
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     try:
         signature = b58decode(value[1:])

@@ -11,9 +11,10 @@ Three traps (docs/decisions, RECIPES.md) are handled here:
   run it on every credential shape the app signs, ``flask certificates check`` on every stored
   credential. It is a second expansion, so it is not on the issuing path.
 
-Speed: the bundled contexts are marked static, so pyld resolves and processes each of them once
-per thread and reuses the processed context (issuing signs two documents, each with a full
-RDFC-1.0 canonicalisation; re-processing the Open Badges context was most of their cost).
+Speed: pyld is imported only when a credential is made or checked. The bundled contexts are
+marked static, so pyld resolves and processes each of them once per thread and reuses the
+processed context (issuing signs two documents, each with a full RDFC-1.0 canonicalisation;
+re-processing the Open Badges context was most of their cost).
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from pyld import jsonld
-from pyld.context_resolver import ContextResolver
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 
@@ -84,6 +82,8 @@ class _BoundedCache(dict):
 
 def options() -> dict[str, Any]:
     """pyld options: the bundled-contexts loader and this thread's context cache."""
+    from pyld.context_resolver import ContextResolver  # imported when a credential is made
+
     cache = getattr(_local, "contexts", None)
     if cache is None:
         cache = _local.contexts = _BoundedCache()
@@ -115,6 +115,8 @@ def _refuse_dropped(term: str | None) -> None:
 def canonize(document: dict[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads of ``document``; ``DroppedTerms`` if expansion drops a
     property (``assert_nothing_dropped`` is the full check of every value)."""
+    from pyld import jsonld
+
     processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
     return processor.normalize(
         document,
@@ -155,6 +157,8 @@ def _expanded_values(node: Any) -> int:
 
 def assert_nothing_dropped(document: dict[str, Any]) -> None:
     """``DroppedTerms`` unless a full expansion keeps every value of ``document``."""
+    from pyld import jsonld
+
     expanded = jsonld.expand(copy.deepcopy(document), options())
     before, after = _compact_values(document), _expanded_values(expanded)
     if before != after:

@@ -1,4 +1,4 @@
-"""Admin fixtures: a course with two cohorts, the people of the access matrix, and helpers that
+"""Admin fixtures (imported by the admin, cohorts, reports and sample-data conftests): a course with two cohorts, the people of the access matrix, and helpers that
 put progress straight into the database (the learning and homework domains test the real
 paths)."""
 
@@ -18,9 +18,10 @@ from app.extensions import db
 from app.homework.models import Decision, Review, Status, Submission, Verdict
 from app.learning.models import ModuleProgress, QuizAttempt
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import add_rubric
-from tests.learning.conftest import build_course
+from tests.fixtures.app import make_user_in, post_form
+from tests.fixtures.course import build_course
+from tests.fixtures.homework import add_rubric
+from tests.fixtures.rollback import world_app, world_of
 
 
 @dataclass
@@ -39,7 +40,19 @@ class Admin:
 
 
 @pytest.fixture
-def world(app, make_user) -> Admin:
+def app(request, tmp_path):
+    """A test that uses ``world`` runs rolled back on the shared app, the world built once
+    (tests/fixtures/app.py, ``world_app``); modules with threads or a second app use
+    ``fresh_app``."""
+    yield from world_app(request, tmp_path, "admin", build_world)
+
+
+@pytest.fixture
+def world(app) -> Admin:
+    return world_of(app, "admin", build_world)
+
+
+def build_world(app) -> Admin:
     """A three-module course with cohorts A and B; an admin, a reviewer of A, a reviewer of B,
     a student of A."""
     with app.app_context():
@@ -50,6 +63,7 @@ def world(app, make_user) -> Admin:
         b = cohorts.create_cohort(course, "Cohort B")
         db.session.commit()
         w = Admin(course.id, a.id, b.id, [m.id for m in course.modules])
+    make_user = make_user_in(app)
     w.people = {
         "admin": make_user(Role.ADMIN, name="Admin One", email="admin@example.com"),
         "reviewer": make_user(Role.REVIEWER, name="Reviewer A", email="rev-a@example.com"),

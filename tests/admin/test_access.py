@@ -9,7 +9,6 @@ import pytest
 from app.db import utcnow
 from app.extensions import db
 from tests.admin.fixtures import upload
-from tests.conftest import post_form
 
 A = "/admin/cohorts/{a}"
 # endpoint: (method, url, form data, expected for anonymous, student, reviewer,
@@ -174,22 +173,14 @@ def test_the_matrix_covers_every_admin_route(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_access_matrix(app, login, world, ids, endpoint):
+def test_access_matrix(check_access, world, ids, endpoint):
     """Each person with a browser of their own; the admin (whose POST may change things)
     goes last."""
     method, url, data, *expected = MATRIX[endpoint]
     url = url.format(**ids)
-    got = []
-    for who in WHO:
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-        if who != "anonymous":
-            login(client, getattr(world, who))
-        response = client.get(url) if method == "GET" else post_form(client, url, data)
-        got.append(response.status_code)
-        if who == "anonymous":
-            assert "/login?next=" in response.headers["Location"]
-    assert got == expected, endpoint
+    for who, want in zip(WHO, expected, strict=True):
+        person = None if who == "anonymous" else getattr(world, who)
+        check_access(method, url, person, want, data)
 
 
 def test_refusals_are_audited(app, client, login, world):
@@ -205,7 +196,7 @@ def test_refusals_are_audited(app, client, login, world):
 
 @pytest.mark.parametrize("path", ["/dashboard", "/students"])
 def test_another_cohorts_progress_answers_like_a_missing_cohort(app, client, login, world, path):
-    from tests.homework.fixtures import as_shown
+    from tests.fixtures.homework import as_shown
 
     login(client, world.other_reviewer)
     theirs_url = f"/admin/cohorts/{world.cohort_id}{path}"

@@ -4,7 +4,7 @@ from app.audit.models import AuditEvent
 from app.certificates.models import Certificate
 from app.extensions import db
 from tests.admin.test_access import make_certificate
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 
 def test_list_and_revoke(app, as_admin, world):

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from app.audit.models import AuditEvent
 from app.cohorts.models import Cohort, CohortReviewer
 from app.extensions import db
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 
 def get_cohort(app, cohort_id: int) -> Cohort:

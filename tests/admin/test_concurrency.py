@@ -4,15 +4,23 @@ the state is what one request would have made."""
 
 import re
 
+import pytest
+
 from app.audit.models import AuditEvent
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
 from app.policy import Role
 from tests.cohorts.test_enrolment import MIXED, counts, preview_url
 from tests.concurrency import Browser, at_once, live_server, statuses
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 N = 20
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Threads use connections of their own: real commits."""
+    return fresh_app
 
 
 def browsers(app, client_factory, login, users, url):

@@ -10,7 +10,7 @@ from app.cohorts.models import Cohort
 from app.extensions import db
 from app.textsearch import contains_pattern, fold
 from tests.cohorts.test_enrolment import MIXED, preview_url, upload
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 from tests.reports.test_students import names
 from tests.test_migrations import empty_database as empty_database  # a fixture
 

@@ -4,7 +4,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import LoginSession, User
 from app.extensions import db
 from app.policy import Role
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 
 def user(app, user_id: int) -> User:

@@ -10,8 +10,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from config import ProductionConfig
-from tests.conftest import _empty_tables
-from tests.homework.fixtures import world  # noqa: F401 (a fixture for the mail tests)
+from tests.fixtures.app import empty_tables
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "production-test-" + "k" * 40,
@@ -56,7 +55,7 @@ def production_app(monkeypatch, database_url, smtp_sink, tmp_path) -> Callable:
         made.append(app)
         if empty:
             with app.app_context():
-                _empty_tables()
+                empty_tables()
         return app
 
     yield make

@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.homework.fixtures import make_submission
+from tests.fixtures.homework import make_submission
 
 BASE = "https://tekser.example"
 

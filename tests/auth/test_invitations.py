@@ -16,8 +16,8 @@ from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort
 from app.extensions import db
 from app.policy import Role
-from tests.conftest import post_form
-from tests.learning.conftest import build_course
+from tests.fixtures.app import post_form
+from tests.fixtures.course import build_course
 
 NEW = {"password": "my very first secret", "confirm": "my very first secret"}
 

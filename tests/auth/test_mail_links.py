@@ -14,8 +14,8 @@ from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort
 from app.extensions import db
 from app.learning.models import Course, Module
-from tests.conftest import ROOT, post_form
-from tests.homework.fixtures import enrol, grading, make_submission, post_grade
+from tests.fixtures.app import ROOT, post_form
+from tests.fixtures.homework import enrol, grading, make_submission, post_grade
 
 BASE = "https://tekser.example/school"
 LOCALES = ("kk", "ru", "en")

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.extensions import db, limiter
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 NEW = {"password": "a brand new secret", "confirm": "a brand new secret"}
 

@@ -4,7 +4,7 @@ import pytest
 
 from app.auth.models import User
 from app.extensions import db
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 GOOD = {
     "name": "Әлия Сейітқызы",

@@ -15,7 +15,7 @@ from app.audit import events
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.policy import Role
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 PASSWORD = "correct horse battery"
 NEW = {"password": "a brand new secret", "confirm": "a brand new secret"}

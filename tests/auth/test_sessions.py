@@ -5,7 +5,7 @@ import pytest
 
 from app.auth.models import LoginSession, User
 from app.extensions import db
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 PASSWORD = "correct horse battery"
 

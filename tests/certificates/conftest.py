@@ -17,7 +17,6 @@ from app.db import utcnow
 from app.extensions import db
 from app.learning import progress
 from app.learning.models import Module
-from tests.learning.conftest import build_course, enrol, make_course  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 VERIFIER = ROOT / "interop" / "verifier"
@@ -42,7 +41,7 @@ def app_factory(app_factory):
 
 
 @pytest.fixture
-def course(make_course):  # noqa: F811
+def course(make_course):
     """(course_id, cohort_id) of a three-module course in order."""
     return make_course()
 
@@ -118,7 +117,7 @@ def issue(app):
 
 
 @pytest.fixture
-def graduate(make_user, enrol, course, complete, issue, titles):  # noqa: F811
+def graduate(make_user, enrol, course, complete, issue, titles):
     """A student with a Kazakh name who completed the course and holds its certificate."""
 
     def make(**kwargs):

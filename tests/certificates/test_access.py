@@ -37,14 +37,10 @@ def people(graduate, make_user, enrol, course):
 
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("url", sorted(MATRIX))
-def test_access_matrix(client, login, people, url, who):
+def test_access_matrix(check_access, people, url, who):
     users, code = people
-    if who != "anonymous":
-        login(client, users[who])
-    response = client.get(url.replace("CODE", code))
-    assert response.status_code == MATRIX[url][WHO.index(who)], (url, who)
-    if response.status_code == 302:
-        assert "/login?next=" in response.headers["Location"]
+    person = None if who == "anonymous" else users[who]
+    check_access("GET", url.replace("CODE", code), person, MATRIX[url][WHO.index(who)])
 
 
 def test_every_endpoint_is_in_the_matrix(app):

@@ -12,7 +12,7 @@ from app.cohorts.models import Cohort, CohortReviewer
 from app.cohorts.policy import ensure_writable, is_writable
 from app.db import utcnow
 from app.extensions import db
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 MESSAGE = {
     "en": "This group is archived and can no longer be changed.",

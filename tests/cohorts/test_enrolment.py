@@ -5,13 +5,15 @@ import codecs
 import time
 from urllib.parse import urlsplit
 
+import pytest
+
 from app.audit.models import AuditEvent
 from app.auth.models import RoleGrant, User
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
 from app.db import utcnow
 from app.extensions import db
 from tests.admin.fixtures import upload
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 GREETING = {"kk": "Сәлеметсіз бе", "ru": "Здравствуйте", "en": "Hello"}
 
@@ -26,6 +28,12 @@ MIXED = (
     "Плохой;not-an-email;\n"
     "=cmd|'/c calc'!A1;formula@example.com;\n"
 )
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Some tests here run a second app (other settings) on the same database: real commits."""
+    return fresh_app
 
 
 def counts(app):

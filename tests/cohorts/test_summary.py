@@ -16,7 +16,6 @@ from app.homework.models import Decision, Submission, Verdict
 from app.learning import progress, quiz
 from app.learning.models import Module, ModuleProgress
 from app.review import services as review
-from tests.homework.fixtures import world  # noqa: F401
 
 RIGHT = {"q1": ["a"], "q2": ["b", "c"]}
 WRONG = {"q1": ["b"], "q2": ["a"]}
@@ -90,7 +89,7 @@ def submission_module(submission: Submission) -> Module:
     return db.session.get(Module, submission.module_id)
 
 
-def test_the_summary_follows_every_kind_of_activity(app, world):  # noqa: F811
+def test_the_summary_follows_every_kind_of_activity(app, world):
     owner, reviewer, course_id, cohort_id = world.owner, world.reviewer, world.course_id, None
     with app.test_request_context():
         cohort_id = world.cohort_a
@@ -145,7 +144,7 @@ def test_the_summary_follows_every_kind_of_activity(app, world):  # noqa: F811
         db.session.commit()
 
 
-def test_activity_never_moves_back_and_stays_in_its_course(app, world):  # noqa: F811
+def test_activity_never_moves_back_and_stays_in_its_course(app, world):
     owner, classmate = world.owner, world.classmate
     with app.app_context():
         m1 = db.session.get(Module, world.modules["m1"])
@@ -160,7 +159,7 @@ def test_activity_never_moves_back_and_stays_in_its_course(app, world):  # noqa:
 
 
 @pytest.mark.parametrize("scope", ["cohort", "user"])
-def test_recount_repairs_a_summary(app, world, scope):  # noqa: F811
+def test_recount_repairs_a_summary(app, world, scope):
     owner = world.owner
     with app.app_context():
         m1 = db.session.get(Module, world.modules["m1"])
@@ -177,7 +176,7 @@ def test_recount_repairs_a_summary(app, world, scope):  # noqa: F811
         db.session.commit()
 
 
-def test_flask_cohorts_recount(app, world):  # noqa: F811
+def test_flask_cohorts_recount(app, world):
     with app.app_context():
         db.session.execute(db.update(Enrolment).values(completed_modules=3))
         db.session.commit()
@@ -194,7 +193,7 @@ def test_flask_cohorts_recount(app, world):  # noqa: F811
     assert by_cohort == {world.cohort_a: 0, world.cohort_b: 3}
 
 
-def test_flask_cohorts_recount_repairs_quiz_attempt_counts(app, world):  # noqa: F811
+def test_flask_cohorts_recount_repairs_quiz_attempt_counts(app, world):
     owner = world.owner
     with app.app_context():
         m1 = db.session.get(Module, world.modules["m1"])

@@ -9,19 +9,19 @@ import pytest
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Notification, Screenshot, Status
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     as_shown,
     as_user,
     audit_events,
     fact_check,
     latest_submission,
-    png,
     post_homework,
     set_fields,
     snapshot,
 )
+from tests.fixtures.images import png
 
 ENDPOINTS = {
     "homework.homework",
@@ -117,24 +117,17 @@ def notice(app, world, accepted) -> int:
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("who", WHO)
-def test_access_matrix(app, client, login, world, accepted, notice, endpoint, who):
+def test_access_matrix(app, check_access, world, accepted, notice, endpoint, who):
     method, url, expected = MATRIX[endpoint]
     sub, shot = accepted
     url = url.format(sub=sub, shot=shot, notice=notice)
-    if who != "anonymous":
-        login(client, world.people[who])
+    person = None if who == "anonymous" else world.people[who]
+    want = expected[WHO.index(who)]
+    data = fact_check(save="x") if endpoint.endswith(":post") else {}
     before = snapshot(app)
 
-    if method == "GET":
-        response = client.get(url)
-    else:
-        data = fact_check(save="x") if endpoint.endswith(":post") else {}
-        response = post_form(client, url, data, token_from="/", content_type="multipart/form-data")
+    check_access(method, url, person, want, data, content_type="multipart/form-data")
 
-    want = expected[WHO.index(who)]
-    assert response.status_code == want, (endpoint, who)
-    if want == 302 and who == "anonymous":
-        assert "/login?next=" in response.headers["Location"]
     if want in (403, 404, 422) or who == "anonymous":
         assert snapshot(app) == before
     if want == 404 and endpoint in OBJECT_ROUTES:
@@ -212,8 +205,8 @@ def test_a_screenshot_of_a_draft_is_not_shown_to_other_students(app, client, log
 
 
 def test_a_student_of_another_course_cannot_open_the_homework(app, client, login, world, make_user):
-    from tests.homework.fixtures import enrol
-    from tests.learning.conftest import build_course
+    from tests.fixtures.course import build_course
+    from tests.fixtures.homework import enrol
 
     with app.app_context():
         from app.cohorts import services as cohorts

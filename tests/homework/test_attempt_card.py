@@ -8,7 +8,7 @@ import re
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Decision, Review, Status
-from tests.homework.fixtures import HW, make_submission, review_url
+from tests.fixtures.homework import HW, make_submission, review_url
 
 
 def reviewed(app, world, attempt_no: int, status: Status, decision: Decision) -> int:

@@ -4,23 +4,20 @@ the upload folder exactly as they were."""
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import pytest
 from PIL import Image
 
 from app.homework.models import CLAIM_MAX, NOTE_MAX, PLATFORM_MAX, REASONING_MAX
-from tests.homework.fixtures import (
+from tests.fixtures.homework import (
     HW,
     fact_check,
-    jpeg,
     latest_submission,
-    png,
     post_homework,
     snapshot,
     uploaded,
 )
+from tests.fixtures.images import jpeg, png, png_declaring
 
 BAD_URL = "Enter a full web address starting with http:// or https://."
 NOT_AN_IMAGE = "Only PNG, JPEG and WebP images can be uploaded."
@@ -30,22 +27,6 @@ BAD_NAME = "The file name is not allowed."
 
 def too_long(limit: int) -> str:
     return f"This text is too long (at most {limit} characters)."
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A decompression bomb: a PNG header that claims a huge size, with almost no data."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 HTML = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
@@ -131,7 +112,7 @@ def test_a_missing_csrf_token_changes_nothing(app, client, draft):
 def test_messages_are_in_the_students_language(app, client, login, make_user, world, lang):
     from flask_babel import force_locale, gettext
 
-    from tests.homework.fixtures import enrol
+    from tests.fixtures.homework import enrol
 
     with app.test_request_context(), force_locale(lang):
         expected = [gettext(BAD_URL), gettext("There is a problem")]

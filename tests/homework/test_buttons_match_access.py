@@ -14,8 +14,8 @@ from app.db import utcnow
 from app.extensions import db
 from app.homework import policy
 from app.homework.models import Status, Submission
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     as_user,
     enrol,

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status
-from tests.homework.fixtures import (
+from tests.fixtures.homework import (
     as_user,
     fact_check,
     get_submission,

@@ -2,12 +2,20 @@
 database by default, PostgreSQL with TEST_DATABASE_URL), with the page's own CSRF token: one
 attempt is handed in, the other requests get a clear answer (never a 500), nothing half-saved."""
 
+import pytest
+
 from app.db import utcnow
 from app.homework.models import Evidence, Status, Submission
 from tests.concurrency import Browser, at_once, live_server, statuses
-from tests.homework.fixtures import HW, VERSION_RE, count, fact_check, make_submission
+from tests.fixtures.homework import HW, VERSION_RE, count, fact_check, make_submission
 
 N = 20
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Threads (or a live server) use connections of their own: real commits."""
+    return fresh_app
 
 
 def form(browser: Browser, **changes) -> dict:

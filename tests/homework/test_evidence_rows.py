@@ -9,8 +9,8 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from app.homework.models import MAX_EVIDENCE
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     enrol,
     fact_check,

@@ -11,18 +11,18 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from app.homework.models import Screenshot
-from tests.homework.fixtures import (
+from tests.fixtures.homework import (
     HW,
     count,
     enrol,
     fact_check,
     latest_submission,
     page_version,
-    png,
     post_homework,
     snapshot,
     uploaded,
 )
+from tests.fixtures.images import png
 
 HTML = b"<!doctype html><script>alert(1)</script>"
 NOT_AN_IMAGE = "Only PNG, JPEG and WebP images can be uploaded."

@@ -9,16 +9,9 @@ from flask_babel import force_locale, gettext
 
 from app.auth.models import LoginSession
 from app.extensions import db
-from tests.conftest import csrf_token
-from tests.homework.fixtures import (
-    HW,
-    enrol,
-    fact_check,
-    files,
-    png,
-    snapshot,
-    uploaded,
-)
+from tests.fixtures.app import csrf_token
+from tests.fixtures.homework import HW, enrol, fact_check, snapshot, uploaded
+from tests.fixtures.images import files, png
 
 TEXT = {
     "claim": "Жаңалық <script>alert(1)</script> туралы",
@@ -123,7 +116,7 @@ def test_the_not_saved_page_is_translated(app, client, login, make_user, world, 
 
 
 def test_a_draft_changed_in_another_window_gives_the_text_back(app, client, login, world):
-    from tests.homework.fixtures import VERSION_RE, latest_submission, page_version, post_homework
+    from tests.fixtures.homework import VERSION_RE, latest_submission, page_version, post_homework
 
     login(client, world.owner)
     assert post_homework(client, fact_check(claim="First")).status_code == 302

@@ -9,8 +9,8 @@ import pytest
 
 from app.extensions import db
 from app.homework.models import Notification
-from tests.conftest import post_form
-from tests.homework.fixtures import as_user, count, make_submission, snapshot
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import as_user, count, make_submission, snapshot
 
 BADGE_RE = re.compile(r'<span class="badge" aria-hidden="true">(\d+)</span>')
 

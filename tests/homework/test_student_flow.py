@@ -11,22 +11,21 @@ from PIL import Image
 from app import storage
 from app.extensions import db
 from app.homework.models import Screenshot, Status, Submission
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     as_user,
     count,
     fact_check,
     grading,
-    jpeg,
     latest_submission,
     page_version,
-    png,
     post_grade,
     post_homework,
     snapshot,
     uploaded,
 )
+from tests.fixtures.images import jpeg, png
 
 SUBMITTED = "This homework has been submitted and can no longer be changed."
 
@@ -340,7 +339,7 @@ def test_a_forged_version_changes_nothing(app, client, login, world, version):
 
 def test_a_webp_screenshot_is_accepted(app, client, login, world):
     login(client, world.owner)
-    from tests.homework.fixtures import image_bytes
+    from tests.fixtures.images import image_bytes
 
     shots = [(image_bytes("WEBP", (20, 10)), "phone.webp")]
     assert post_homework(client, fact_check(), shots=shots).status_code == 302

@@ -4,7 +4,6 @@ course), enrolled student, module still locked, reviewer of the cohort, admin.""
 import pytest
 
 from app.policy import Role
-from tests.conftest import post_form
 
 ENDPOINTS = {
     "learning.module",
@@ -61,13 +60,8 @@ def people(app, make_user, enrol, course, make_course):
         ("admin", 200),
     ],
 )
-def test_module_pages(app, client, login, people, url, who, expected):
-    if who != "anonymous":
-        login(client, people[who])
-    response = client.get(url)
-    assert response.status_code == expected
-    if expected == 302:
-        assert "/login?next=" in response.headers["Location"]
+def test_module_pages(check_access, people, url, who, expected):
+    check_access("GET", url, people.get(who), expected)
 
 
 @pytest.mark.parametrize("url", [M2, M2 + "/quiz", M2 + "/captions/en.vtt"])
@@ -96,11 +90,8 @@ def test_a_locked_module_is_refused_and_logged(app, client, login, people, url):
         ("admin", 403),
     ],
 )
-def test_only_the_enrolled_student_records_progress(client, login, people, path, who, expected):
-    if who != "anonymous":
-        login(client, people[who])
-    response = post_form(client, M1 + path, {"seconds": "5", "token": "t" * 20})
-    assert response.status_code == expected
+def test_only_the_enrolled_student_records_progress(check_access, people, path, who, expected):
+    check_access("POST", M1 + path, people.get(who), expected, {"seconds": "5", "token": "t" * 20})
 
 
 def test_video_file_route_is_not_found_without_a_file(client, login, people):
@@ -117,7 +108,7 @@ def test_another_students_quiz_attempt_answers_like_a_missing_one(
     from app.extensions import db
     from app.learning import quiz
     from app.learning.models import Module
-    from tests.homework.fixtures import as_shown
+    from tests.fixtures.homework import as_shown
 
     classmate = make_user()
     enrol(classmate, course[1])

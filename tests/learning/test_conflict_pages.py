@@ -11,7 +11,7 @@ from app.extensions import db
 from app.learning import progress
 from app.learning.models import ModuleProgress
 from tests.concurrency import Browser, live_server
-from tests.conftest import ON_POSTGRES, csrf_token, post_form
+from tests.fixtures.app import ON_POSTGRES, csrf_token, post_form
 
 M1 = "/courses/demo/modules/m1"
 

@@ -16,7 +16,7 @@ from app.learning.models import (
     QuizQuestion,
     RubricCriterion,
 )
-from tests.conftest import ROOT
+from tests.fixtures.app import ROOT
 from tests.learning.course_fixture import SLUG, course_yaml, edit, line_of, write, write_course
 
 MODELS = (Course, Module, QuizQuestion, RubricCriterion, ModuleProgress, QuizAttempt)

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from app.learning.content.spec import read_course
-from tests.conftest import ROOT
+from tests.fixtures.app import ROOT
 from tests.learning.course_fixture import (
     edit,
     line_of,

@@ -7,7 +7,7 @@ import pytest
 from app.cohorts.models import Cohort, Enrolment
 from app.extensions import db
 from app.learning.models import ModuleProgress, QuizAttempt
-from tests.conftest import post_form
+from tests.fixtures.app import post_form
 
 M1 = "/courses/demo/modules/m1"
 RIGHT = {"q-q1": "a", "q-q2": ["b", "c"]}

@@ -14,8 +14,8 @@ from app.homework.models import Submission
 from app.learning import schedule
 from app.learning.models import Module, ModuleProgress, QuizAttempt
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import fact_check
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import fact_check
 
 M1 = "/courses/demo/modules/m1"
 START = date(2026, 9, 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.auth.conftest import production_app  # noqa: F401 (a fixture)
-from tests.conftest import ROOT
+from tests.fixtures.app import ROOT
 
 NO_REDIS = "needs Redis: set TEST_REDIS_URL or install redis-server (scripts/test.sh does both)"
 

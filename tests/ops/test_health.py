@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 
 from app.extensions import limiter
-from tests.conftest import free_port
+from tests.fixtures.mail import free_port
 
 
 def test_liveness_is_cheap_and_sets_no_cookie(client, count_queries, make_user, login):

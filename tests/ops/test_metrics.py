@@ -8,7 +8,8 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import metrics
-from tests.conftest import free_port, post_form
+from tests.fixtures.app import post_form
+from tests.fixtures.mail import free_port
 
 TOKEN = "scrape-" + "s" * 30
 

@@ -21,7 +21,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.extensions import limiter
 from tests.auth.conftest import PRODUCTION_ENV, signing_key_env
 from tests.concurrency import Browser, at_once
-from tests.conftest import ROOT, free_port, post_form
+from tests.fixtures.app import ROOT, post_form
+from tests.fixtures.mail import free_port
 
 TOKEN = "scrape-" + "t" * 30
 ATTEMPTS = 12

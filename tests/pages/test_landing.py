@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.learning.models import Course
-from tests.learning.conftest import build_course
+from tests.fixtures.course import build_course
 
 
 def test_landing_page_presents_the_course_in_the_visitors_language(app, client):

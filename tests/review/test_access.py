@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from app.homework.models import Status
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     as_shown,
     audit_events,
     get_submission,
@@ -62,25 +62,18 @@ def sub(app, world):
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 @pytest.mark.parametrize("who", WHO)
-def test_access_matrix(app, client, login, world, sub, endpoint, who):
+def test_access_matrix(app, check_access, world, sub, endpoint, who):
     method, url, expected = MATRIX[endpoint]
     url = url.format(sub=sub)
-    if who != "anonymous":
-        login(client, world.people[who])
+    person = None if who == "anonymous" else world.people[who]
+    want = expected[WHO.index(who)]
+    data = {}
+    if endpoint == "review.grade":
+        data = {**grading(world), "version": str(get_submission(app, sub).version)}
     before = snapshot(app)
 
-    if method == "GET":
-        response = client.get(url)
-    else:
-        data = {}
-        if endpoint == "review.grade":
-            data = {**grading(world), "version": str(get_submission(app, sub).version)}
-        response = post_form(client, url, data, token_from="/")
+    check_access(method, url, person, want, data)
 
-    want = expected[WHO.index(who)]
-    assert response.status_code == want, (endpoint, who)
-    if want == 302 and who == "anonymous":
-        assert "/login?next=" in response.headers["Location"]
     if want in (403, 404) or who == "anonymous":
         assert snapshot(app) == before
     if want in (403, 404):
@@ -105,7 +98,7 @@ def test_work_one_may_not_review_answers_like_a_missing_one(
     method, url, _expected = MATRIX[endpoint]
     if who == "reviewer_student":
         from app.policy import Role
-        from tests.homework.fixtures import assign, enrol
+        from tests.fixtures.homework import assign, enrol
 
         person = make_user((Role.STUDENT, Role.REVIEWER), name="Both Hats")
         enrol(app, person, world.cohort_a)

@@ -13,8 +13,8 @@ from app.extensions import db
 from app.homework.models import Status, Submission
 from app.policy import Role
 from app.review import policy
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     as_user,
     assign,
     enrol,

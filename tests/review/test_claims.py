@@ -11,8 +11,8 @@ import pytest
 from app.db import utcnow
 from app.homework.models import Review, Status
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     as_user,
     assign,
     count,

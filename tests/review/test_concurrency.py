@@ -13,8 +13,8 @@ from app.homework.models import Decision, Review, Status, Submission
 from app.homework.services import Conflict
 from app.policy import Role
 from app.review import services
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     as_user,
     assign,
     audit_events,
@@ -25,6 +25,12 @@ from tests.homework.fixtures import (
 )
 
 pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Threads (or a live server) use connections of their own: real commits."""
+    return fresh_app
 
 
 @pytest.fixture

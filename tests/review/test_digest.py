@@ -4,7 +4,7 @@ cohorts, in their language; reviewers with nothing waiting get none."""
 from datetime import timedelta
 
 from app.policy import Role
-from tests.homework.fixtures import assign, make_submission
+from tests.fixtures.homework import assign, make_submission
 
 
 def test_digest_counts_only_the_reviewers_own_cohorts(app, world, make_user, mailbox):

@@ -9,20 +9,19 @@ from app.extensions import db
 from app.homework.models import Review, Status, Submission
 from app.learning import progress
 from app.learning.models import Module
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     as_user,
     audit_events,
     fact_check,
     grading,
-    jpeg,
     open_for_review,
-    png,
     post_grade,
     post_homework,
     review_url,
 )
+from tests.fixtures.images import jpeg, png
 from tests.homework.test_claimreview import expand, keys_and_values
 
 

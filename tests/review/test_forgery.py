@@ -10,8 +10,8 @@ from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     as_user,
     assign,

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.homework.models import FEEDBACK_MAX
 from app.learning.models import Module
 from app.review.forms import CHOOSE_DECISION, CHOOSE_LEVEL, TOO_LONG, GradeForm
-from tests.homework.fixtures import grading
+from tests.fixtures.homework import grading
 
 
 def form_class(world, module: str = "m1", lang: str | None = None) -> type[GradeForm]:

@@ -21,8 +21,8 @@ from app.homework.models import (
 from app.learning import progress
 from app.learning.models import Module, ModuleProgress
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import (
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import (
     HW,
     as_user,
     assign,
@@ -177,7 +177,7 @@ def test_accepting_before_the_quiz_does_not_complete_the_module(app, reviewer, w
 
 
 def test_the_email_is_in_the_students_language(app, client, login, world, make_user, mailbox):
-    from tests.homework.fixtures import enrol
+    from tests.fixtures.homework import enrol
 
     student = make_user(name="Айгерим", locale="ru")
     enrol(app, student, world.cohort_a)

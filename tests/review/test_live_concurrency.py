@@ -1,9 +1,11 @@
 """A double click on "Accept" (and the same grade sent from two tabs) against a real threaded
 server, SQLite file database by default or PostgreSQL: recorded once, the rest told why."""
 
+import pytest
+
 from app.homework.models import Review, Status
 from tests.concurrency import Browser, at_once, live_server, statuses
-from tests.homework.fixtures import (
+from tests.fixtures.homework import (
     VERSION_RE,
     audit_events,
     count,
@@ -14,6 +16,12 @@ from tests.homework.fixtures import (
 )
 
 N = 20
+
+
+@pytest.fixture
+def app(fresh_app):
+    """Threads (or a live server) use connections of their own: real commits."""
+    return fresh_app
 
 
 def test_a_grade_sent_many_times_at_once_is_recorded_once(app, client, login, world):

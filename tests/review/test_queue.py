@@ -11,13 +11,8 @@ import pytest
 from app.db import utcnow
 from app.homework.models import Status, Submission
 from app.policy import Role
-from tests.conftest import post_form
-from tests.homework.fixtures import (
-    as_user,
-    enrol,
-    get_submission,
-    make_submission,
-)
+from tests.fixtures.app import post_form
+from tests.fixtures.homework import as_user, enrol, get_submission, make_submission
 
 
 def names_in_table(html: str) -> list[str]:
