@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 
 from app import languages
-from app.admin import labels
+from app.reports import labels
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.cohorts.models import Cohort

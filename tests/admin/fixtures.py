@@ -1,6 +1,6 @@
-"""Admin fixtures (imported by the admin, cohorts, reports and sample-data conftests): a course with two cohorts, the people of the access matrix, and helpers that
-put progress straight into the database (the learning and homework domains test the real
-paths)."""
+"""Admin fixtures (imported by the admin, cohorts, reports and sample-data conftests): a course
+with two cohorts, the people of the access matrix, and helpers that put progress straight into
+the database (the learning and homework domains test the real paths)."""
 
 from __future__ import annotations
 
