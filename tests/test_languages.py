@@ -10,12 +10,12 @@ import pytest
 from flask_babel import force_locale
 
 from app import languages
-from app.reports import labels
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.cohorts.models import Cohort
 from app.homework.models import Status
 from app.learning.content import LANGS, fallback_order, pick
+from app.reports import labels
 from config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
