@@ -23,7 +23,7 @@ install:
 install-test:
 	bash scripts/bootstrap.sh test
 
-lint:  ## ruff, and the layering contract (docs/decisions/0012-layering.md)
+lint:  ## ruff, and the layering contract (docs/decisions/0016-layering.md)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 format:

@@ -47,7 +47,7 @@ if command -v npm >/dev/null; then
     npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 fi
 
-echo "== lint (ruff, and the layering contract: docs/decisions/0012-layering.md)"
+echo "== lint (ruff, and the layering contract: docs/decisions/0016-layering.md)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports
