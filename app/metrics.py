@@ -27,6 +27,11 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+# In multiprocess mode a metric writes to its file in the folder as soon as it exists, which may
+# be while gunicorn's master loads its settings (they import this package), before any hook.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 # --- requests (observed by app/ops for every request) ------------------------------------------
 
 REQUESTS = Counter(

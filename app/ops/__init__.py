@@ -7,25 +7,22 @@ from __future__ import annotations
 import ipaddress
 import time
 
-from flask import Blueprint, Flask, request, request_finished
+from flask import Flask, request, request_finished
 from werkzeug.sansio.utils import host_is_trusted
 
-bp = Blueprint("ops", __name__)
+from app import metrics
+from app.ops import logs, routes
 
 PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def init_app(app: Flask) -> None:
-    from app.ops import logs
-
     logs.configure(app)
     _redis_timeouts(app)
     app.extensions["tekser_ops"] = {"metrics_allow": _networks(app.config["METRICS_ALLOW"])}
     app.wsgi_app = ProbeHosts(app.wsgi_app, app)
     request_finished.connect(_finished, app)
-    from app.ops import routes  # noqa: F401 (adds the views to bp)
-
-    app.register_blueprint(bp)
+    app.register_blueprint(routes.bp)
 
 
 def _redis_timeouts(app: Flask) -> None:
@@ -72,9 +69,6 @@ class ProbeHosts:
 
 def _finished(app: Flask, response, **_extra) -> None:
     """Once per answered request: metrics, and the access line in JSON logs."""
-    from app import metrics
-    from app.ops import logs
-
     started = request.environ.get("tekser.started")
     seconds = time.perf_counter() - started if started is not None else 0.0
     endpoint = request.url_rule.endpoint if request.url_rule is not None else None

@@ -44,8 +44,12 @@ def on_starting(server) -> None:
     """Counters left by a previous run would be added to this one's."""
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
+    # Loading this file imported the app package (and its metrics) in this very process: its
+    # own files are live, not stale.
+    own = f"_{os.getpid()}.db"
     for stale in folder.glob("*.db"):
-        stale.unlink()
+        if not stale.name.endswith(own):
+            stale.unlink()
 
 
 def child_exit(server, worker) -> None:

@@ -1,12 +1,14 @@
 import hmac
 import ipaddress
 
-from flask import Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from app import metrics
 from app.extensions import limiter
-from app.ops import bp, health
+from app.ops import health
 from app.policy import public
+
+bp = Blueprint("ops", __name__)
 
 NO_STORE = {"Cache-Control": "no-store"}
 

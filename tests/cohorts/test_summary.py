@@ -16,6 +16,21 @@ from app.homework.models import Decision, Submission, Verdict
 from app.learning import progress, quiz
 from app.learning.models import Module, ModuleProgress
 from app.review import services as review
+from tests.fixtures.homework import build_world
+from tests.fixtures.rollback import world_app, world_of
+
+
+# The homework world (its student, classmate and reviewer), not the admin one this folder's
+# other tests use.
+@pytest.fixture
+def app(request, tmp_path):
+    yield from world_app(request, tmp_path, "homework", build_world)
+
+
+@pytest.fixture
+def world(app):
+    return world_of(app, "homework", build_world)
+
 
 RIGHT = {"q1": ["a"], "q2": ["b", "c"]}
 WRONG = {"q1": ["b"], "q2": ["a"]}
