@@ -80,7 +80,9 @@ class S3Backend:
     def put(self, key: str, data: bytes | BinaryIO, mimetype: str | None = None) -> None:
         extra = {"ContentType": mimetype} if mimetype else {}
         if isinstance(data, bytes | bytearray | memoryview):
-            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=bytes(data), **extra)
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=bytes(data), **extra
+            )
         else:
             self.client.upload_fileobj(data, self.bucket, self._key(key), ExtraArgs=extra)
 
