@@ -63,6 +63,21 @@ class Config:
     # SQLite only: seconds a writer waits for another writer's lock (then a 503 page).
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Where uploads and videos are stored (app/storage/): "folder" (local, or a volume every
+    # node mounts) or "s3" (an S3-compatible store: MinIO, Ceph, AWS).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
+    STORAGE_FOLDER = os.environ.get("STORAGE_FOLDER") or None  # None: UPLOAD_DIR
+    # Set to nginx's internal location (e.g. /protected/) to let nginx send folder files.
+    STORAGE_ACCEL_REDIRECT = os.environ.get("STORAGE_ACCEL_REDIRECT") or None
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None  # None: AWS itself
+    # The address browsers reach the store at, if not S3_ENDPOINT_URL (presigned links).
+    S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_PRESIGN_SECONDS = int(os.environ.get("S3_PRESIGN_SECONDS", "60"))
     # Course folders are not part of a wheel: an installed Tekser reads them from COURSES_DIR.
     COURSES_DIR = os.environ.get(
         "COURSES_DIR", str(BASE_DIR / "courses" if IS_CHECKOUT else INSTANCE_DIR / "courses")

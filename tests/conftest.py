@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.course",
     "tests.fixtures.homework",
     "tests.fixtures.access",
+    "tests.fixtures.s3",
 ]
 
 

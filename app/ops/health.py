@@ -5,13 +5,12 @@ their own with ``register_check``. No check writes anything: a probe is a GET.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask, current_app
 
+from app import storage
 from app.extensions import db
 
 Check = Callable[[Flask], bool | None]
@@ -52,15 +51,14 @@ def rate_limit_storage(app: Flask) -> bool | None:
     return bool(storage.check())
 
 
-def upload_folder(app: Flask) -> bool:
-    """The upload folder exists and this process may create files in it (checked by
-    permission, not by writing: a probe must leave no trace)."""
-    folder = Path(app.config["UPLOAD_DIR"])
-    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+def stored_files(_app: Flask) -> bool:
+    """The storage backend answers: the folder exists and is writable (by permission), or the
+    bucket answers a HEAD. Nothing is written: a probe must leave no trace."""
+    return storage.backend().ready()
 
 
 register_check("database", database)
-register_check("storage", upload_folder)
+register_check("storage", stored_files)
 
 
 def run_checks() -> tuple[bool, dict[str, dict]]:

@@ -130,3 +130,22 @@ def test_production_probes_answer_the_load_balancers_own_host(production_app):
         assert client.get("/", headers={"Host": host}).status_code == 400
         assert client.get("/healthz/", headers={"Host": host}).status_code == 400
     assert client.get("/healthz", base_url="https://tekser.example").status_code == 200
+
+
+def test_readiness_asks_the_s3_bucket_and_writes_nothing(app_factory, s3_server):
+    from tests.fixtures.s3 import BUCKET, KEYS
+
+    s3 = {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": s3_server, "S3_PREFIX": "probe", **KEYS}
+    app = app_factory(S3_BUCKET=BUCKET, **s3)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"]["storage"]["status"] == "ok"
+    with app.app_context():
+        from app import storage
+
+        assert list(storage.backend().entries()) == []
+
+    missing = app_factory(S3_BUCKET="no-such-bucket", **s3).test_client().get("/readyz")
+    assert missing.status_code == 503
+    assert missing.get_json()["checks"]["storage"]["status"] == "fail"
+    assert "no-such-bucket" not in missing.get_data(as_text=True)

@@ -34,3 +34,8 @@ def refused(data: bytes, **kwargs) -> str:
     with pytest.raises(UploadError) as caught:
         storage.save_image(upload(data, **kwargs))
     return str(caught.value)
+
+
+def stored_keys() -> list[str]:
+    """Every key the configured backend holds (folder or bucket)."""
+    return sorted(entry.key for entry in storage.backend().entries())

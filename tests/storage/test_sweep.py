@@ -42,3 +42,13 @@ def test_sweep_orphans_removes_old_unreferenced_files_and_stale_tmp(ctx):
 
 def test_sweep_orphans_on_an_empty_folder(ctx):
     assert storage.sweep_orphans(set()) == []
+
+
+def test_sweep_orphans_on_either_backend_waits_for_age_then_removes_only_orphans(stored_in, ctx):
+    kept, orphan = (storage.save_image(upload(encode(halves(), "PNG"))).name for _ in range(2))
+    storage.on_commit()
+
+    assert storage.sweep_orphans({kept}) == []  # both are younger than an hour
+
+    assert storage.sweep_orphans({kept}, older_than_seconds=-60) == [orphan]
+    assert storage.image_exists(kept) and not storage.image_exists(orphan)

@@ -5,29 +5,27 @@ within a pixel budget. It is then re-encoded from the decoded pixels alone, so n
 client sent besides the picture survives: no EXIF or GPS, no comments, no appended HTML. It is
 stored under a name the server makes up, so the client's filename can do nothing.
 
-Files live outside the database, so they follow the request's transaction by hand (as
-``app/mail.py`` does for mail): ``save_image`` writes before the commit, so a committed row
-never points to a missing file, and ``on_rollback`` removes what a failed request wrote;
-``delete_later`` waits for ``on_commit``, so a rolled-back removal keeps its file.
-``sweep_orphans`` cleans up after a crash between the two.
+The bytes go to the configured backend (``app.storage.backends``) before the commit and
+follow the request's transaction (``app.storage.transactions``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import abort, current_app, g, send_file
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps
+
+from app.storage.backends import backend
+from app.storage.transactions import written
 
 # Magic bytes -> our format name. Decided from the content, never from the filename or the
 # client's content type.
@@ -51,9 +49,6 @@ NOT_AN_IMAGE = _l("Only PNG, JPEG and WebP images can be uploaded.")
 TOO_MANY_PIXELS = _l("The image is too large in pixels.")
 UNREADABLE = _l("The image could not be read.")
 
-WRITTEN = "storage_written"  # g: names written during this request or command
-DOOMED = "storage_doomed"  # g: names to delete once the transaction has committed
-
 
 class UploadError(ValueError):
     """An upload refused; ``str(error)`` is a message for the user, in their language."""
@@ -73,7 +68,7 @@ class StoredImage:
 def save_image(file_storage) -> StoredImage:
     """Check, clean and store an uploaded image; raise ``UploadError`` if it is refused.
 
-    The file is on disk when this returns and is deleted again by ``on_rollback`` unless the
+    The file is stored when this returns and is deleted again by ``on_rollback`` unless the
     transaction commits.
     """
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
@@ -88,8 +83,9 @@ def save_image(file_storage) -> StoredImage:
         raise UploadError(NOT_AN_IMAGE)
     encoded, width, height = _reencode(data, fmt)
     name = f"{secrets.token_hex(16)}.{EXTENSIONS[fmt]}"
-    _write_atomically(path_of(name), encoded)
-    g.setdefault(WRITTEN, []).append(name)
+    key = key_of(name)
+    backend().put(key, encoded, MIMETYPES[fmt])
+    written(key)
     return StoredImage(
         name=name,
         format=fmt,
@@ -169,69 +165,44 @@ def _target_mode(im: Image.Image, fmt: str) -> str:
     return "L" if grey and fmt == "png" else "RGB"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync it, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def key_of(name: str) -> str:
+    """The storage key of an image name; only names this module makes are accepted, so a name
+    from a URL or the database cannot reach anything else."""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise FileNotFoundError(name)
+    return f"{name[:2]}/{name}"
+
+
+def name_of(key: str) -> str | None:
+    """The image name a key holds, or None for any other key."""
+    folder, _, name = key.partition("/")
+    return name if NAME_RE.fullmatch(name) and folder == name[:2] else None
 
 
 def path_of(name: str) -> Path:
-    """The absolute path of a stored file. Only names this module makes are accepted, so a
-    name from a URL or the database cannot reach outside the upload folder."""
-    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-        raise FileNotFoundError(name)
-    return Path(current_app.config["UPLOAD_DIR"]).resolve() / name[:2] / name
+    """Where an image lies in the folder backend (``STORAGE_FOLDER``, else ``UPLOAD_DIR``)."""
+    config = current_app.config
+    return Path(config.get("STORAGE_FOLDER") or config["UPLOAD_DIR"]).resolve() / key_of(name)
 
 
-def delete_later(name: str) -> None:
-    """Delete a stored file once the transaction has committed (never if it rolls back)."""
-    path_of(name)  # refuse a malformed name now, not after the commit
-    g.setdefault(DOOMED, []).append(name)
+def read_image(name: str) -> bytes:
+    """A stored image's bytes, from whichever backend holds it."""
+    return backend().read(key_of(name))
 
 
-def on_commit() -> None:
-    """After a commit: the written files are now referenced; perform the scheduled deletions.
-
-    The data is already committed, so a failed deletion is logged (``sweep_orphans`` retries),
-    never raised."""
-    g.pop(WRITTEN, None)
-    _remove(g.pop(DOOMED, []))
-
-
-def on_rollback() -> None:
-    """After a rollback: delete what this request or command wrote; keep what it meant to
-    delete."""
-    g.pop(DOOMED, None)
-    _remove(g.pop(WRITTEN, []))
-
-
-def _remove(names: list[str]) -> None:
-    for name in names:
-        try:
-            path_of(name).unlink(missing_ok=True)
-        except OSError:
-            current_app.logger.exception("could not delete upload %s", name)
+def image_exists(name: str) -> bool:
+    return backend().exists(key_of(name))
 
 
 def send_image(name: str, download_name: str):
-    """Serve a stored image as a download that a browser will neither sniff nor render inline.
+    """Serve a stored image as a download that a browser will neither sniff nor render inline
+    (from the app, through nginx's X-Accel-Redirect, or by a presigned redirect to the store).
 
     Access checks are the caller's job; this answers 404 for an unknown or missing name.
     """
     try:
-        path = path_of(name)
+        key = key_of(name)
     except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
         abort(404)
     ext = name.rsplit(".", 1)[1]
     fmt = FORMAT_OF_EXTENSION[ext]
@@ -239,9 +210,7 @@ def send_image(name: str, download_name: str):
     download_name = "".join(ch for ch in download_name if ch.isprintable()).strip() or "image"
     if Path(download_name).suffix.lower() not in DOWNLOAD_SUFFIXES[fmt]:
         download_name = f"{download_name}.{ext}"
-    response = send_file(
-        path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=download_name
-    )
+    response = backend().serve(key, download_name, MIMETYPES[fmt])
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
@@ -249,23 +218,17 @@ def send_image(name: str, download_name: str):
 
 
 def sweep_orphans(referenced: set[str], older_than_seconds: int = 3600) -> list[str]:
-    """Delete stored files no row references, and leftover ``*.tmp`` files, once they are
-    older than ``older_than_seconds`` (younger ones may belong to a request still running).
+    """Delete stored images no row references, and leftover temporaries, once they are older
+    than ``older_than_seconds`` (younger ones may belong to a request still running).
 
-    Returns the names removed. Files this module did not make are left alone.
+    Returns the names removed. Keys this module did not make are left alone.
     """
-    root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+    store = backend()
     cutoff = time.time() - older_than_seconds
-    removed = []
-    for folder in sorted(root.glob("[0-9a-f][0-9a-f]")):
-        for path in sorted(folder.iterdir()):
-            orphan = bool(NAME_RE.fullmatch(path.name)) and path.name not in referenced
-            if not (orphan or path.name.endswith(".tmp")) or not path.is_file():
-                continue
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed.append(path.name)
-            except FileNotFoundError:
-                continue  # removed meanwhile
+    removed = store.sweep_temporaries(cutoff)
+    for entry in list(store.entries()):
+        name = name_of(entry.key)
+        if name is not None and name not in referenced and entry.modified < cutoff:
+            store.delete(entry.key)
+            removed.append(name)
     return removed
