@@ -2,7 +2,7 @@
 a folder or an S3-compatible store (``backends``), and the transaction they follow
 (``transactions``)."""
 
-from app.storage.backends import Backend, attachment, backend, check_config, check_key
+from app.storage.backends import Backend, attachment, check_config, check_key
 from app.storage.images import (
     MIMETYPES,
     NAME_RE,
@@ -17,6 +17,7 @@ from app.storage.images import (
     sniff_format,
     sweep_orphans,
 )
+from app.storage.selection import backend
 from app.storage.transactions import (
     DOOMED,
     WRITTEN,

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 from urllib.parse import quote
 
-from flask import current_app
 from werkzeug.datastructures import Headers
 
 KEY_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
@@ -66,22 +65,6 @@ def attachment(download_name: str) -> str:
     headers = Headers()
     headers.set("Content-Disposition", "attachment", **names)
     return headers["Content-Disposition"]
-
-
-def backend() -> Backend:
-    """The configured backend for the current app (read at each call: tests and the CLI may
-    point ``UPLOAD_DIR`` elsewhere; the S3 client itself is made once per app and settings)."""
-    config = current_app.config
-    kind = config.get("STORAGE_BACKEND") or "folder"
-    if kind == "folder":
-        from app.storage.folder import FolderBackend
-
-        return FolderBackend.from_config(config)
-    if kind == "s3":
-        from app.storage.s3 import S3Backend
-
-        return S3Backend.from_app(current_app)
-    raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {kind!r}")
 
 
 def check_config(config) -> None:

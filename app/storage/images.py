@@ -24,7 +24,7 @@ from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageFile, ImageOps
 
-from app.storage.backends import backend
+from app.storage.selection import backend
 from app.storage.transactions import written
 
 # Magic bytes -> our format name. Decided from the content, never from the filename or the

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from app.storage.backends import backend, check_key
+from app.storage.backends import check_key
+from app.storage.selection import backend
 
 WRITTEN = "storage_written"  # g: keys written during this request or command
 DOOMED = "storage_doomed"  # g: keys to delete once the transaction has committed
