@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import mail
@@ -77,7 +78,7 @@ def clean_name(raw: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.email == email))
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def create_user(

@@ -10,6 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -41,12 +42,12 @@ def find_by_code(code: str | None) -> Certificate | None:
     canonical = codes.normalise(code)
     if canonical is None:
         return None
-    return db.session.scalar(db.select(Certificate).where(Certificate.code == canonical))
+    return db.session.scalar(select(Certificate).where(Certificate.code == canonical))
 
 
 def certificate_for(user_id: int, course_id: int) -> Certificate | None:
     return db.session.scalar(
-        db.select(Certificate).where(
+        select(Certificate).where(
             Certificate.user_id == user_id, Certificate.course_id == course_id
         )
     )

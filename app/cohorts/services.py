@@ -7,6 +7,7 @@ import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -88,7 +89,7 @@ def cohort_for_invite(code: str) -> Cohort | None:
 
 def enrolment_for(user_id: int, course_id: int) -> Enrolment | None:
     return db.session.scalar(
-        db.select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+        select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
     )
 
 
@@ -141,7 +142,7 @@ def recount_cohort(cohort_id: int) -> None:
 
 def student_count(cohort_id: int) -> int:
     return db.session.scalar(
-        db.select(db.func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)
+        select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)
     )
 
 
@@ -156,7 +157,7 @@ def reviewer_cohort_ids(user_id: int) -> set[int]:
 def reviews_course(user_id: int, course_id: int) -> bool:
     return (
         db.session.scalar(
-            db.select(db.func.count())
+            select(func.count())
             .select_from(CohortReviewer)
             .join(Cohort)
             .where(CohortReviewer.user_id == user_id, Cohort.course_id == course_id)
@@ -179,7 +180,7 @@ def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
             db.session.add(assignment)
     except IntegrityError:  # another admin assigned the same reviewer a moment ago
         return db.session.scalars(
-            db.select(CohortReviewer).where(
+            select(CohortReviewer).where(
                 CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
             )
         ).one()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import storage
@@ -308,7 +309,7 @@ def _shared(shot: Screenshot) -> bool:
     """Another attempt (a revision) uses the same file."""
     return (
         db.session.scalar(
-            db.select(db.func.count())
+            select(func.count())
             .select_from(Screenshot)
             .where(Screenshot.stored_name == shot.stored_name, Screenshot.id != shot.id)
         )
