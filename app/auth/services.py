@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -134,7 +135,7 @@ def send_confirmation(user: User, next_url: str | None = None) -> None:
     )
 
 
-def _confirmation(token: str, max_age: int) -> tuple[User, dict] | None:
+def _confirmation(token: str, max_age: int) -> tuple[User, dict[str, Any]] | None:
     payload = tokens.read(tokens.VERIFY, token, max_age)
     if payload is None:
         return None

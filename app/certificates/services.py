@@ -61,7 +61,7 @@ def certificates_of(user_id: int) -> list[Certificate]:
     )
 
 
-def _completion_date(user_id: int, course) -> date:
+def _completion_date(user_id: int, course: Course) -> date:
     """The day (in the platform's time zone) the last module was completed."""
     last = learning.last_completed_at(user_id, course.id)
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
@@ -149,7 +149,7 @@ def issue_if_complete(user_id: int, course_id: int) -> Certificate | None:
         return None
 
 
-def revoke(certificate: Certificate, *, reason: str, note: str, actor) -> None:
+def revoke(certificate: Certificate, *, reason: str, note: str, actor: User) -> None:
     """Revoke with a reason category; the status list is re-signed in the same transaction."""
     try:
         category = RevocationReason(reason)
