@@ -149,7 +149,7 @@ def issue_if_complete(user_id: int, course_id: int) -> Certificate | None:
         return None
 
 
-def revoke(certificate: Certificate, *, reason: str, note: str, actor: User) -> None:
+def revoke(certificate: Certificate, *, reason: str, note: str, actor: User | None) -> None:
     """Revoke with a reason category; the status list is re-signed in the same transaction."""
     try:
         category = RevocationReason(reason)
