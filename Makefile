@@ -23,8 +23,8 @@ install:
 install-test:
 	bash scripts/bootstrap.sh test
 
-lint:  ## ruff, and the layering contract (docs/decisions/0016-layering.md)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
+lint:  ## ruff, the layering contract (docs/decisions/0016-layering.md), and mypy
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports && $(BIN)/mypy
 
 format:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

@@ -1,5 +1,7 @@
 """Flask extensions, created here and bound to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,6 +13,12 @@ from flask_wtf.csrf import CSRFProtect
 from app.db import Base
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class. A type checker cannot take ``db.Model`` (an attribute) as a base, so
+# it sees the declarative base itself, whose typed ``Mapped`` columns are what it checks.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -11,10 +11,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from app.audit.services import record_denied
 
@@ -27,6 +28,10 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
     ADMIN = "admin"
 
+
+# A view function: its arguments and answer are Flask's business, not the policy's.
+View = Callable[..., Any]
+V = TypeVar("V", bound=View)
 
 ACCESS_ATTR = "_tekser_access"
 PUBLIC = "public"
@@ -46,27 +51,27 @@ def is_staff(user: User | Any) -> bool:
     return has_role(user, Role.ADMIN) or has_role(user, Role.REVIEWER)
 
 
-def _mark(view: Callable, rule: object) -> Callable:
+def _mark(view: V, rule: object) -> V:
     setattr(view, ACCESS_ATTR, rule)
     return view
 
 
-def public(view: Callable) -> Callable:
+def public(view: V) -> V:
     """Anyone may reach this route, signed in or not."""
     return _mark(view, PUBLIC)
 
 
-def _deny_anonymous():
+def _deny_anonymous() -> Response:
     if request.blueprint == "api" or request.accept_mimetypes.best == "application/json":
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def login_required(view: Callable) -> Callable:
+def login_required(view: View) -> View:
     """Any signed-in, active user."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             return _deny_anonymous()
         return view(*args, **kwargs)
@@ -74,12 +79,12 @@ def login_required(view: Callable) -> Callable:
     return _mark(wrapped, LOGIN)
 
 
-def role_required(*roles: Role) -> Callable[[Callable], Callable]:
+def role_required(*roles: Role) -> Callable[[View], View]:
     """A signed-in user holding at least one of ``roles``; others get 403."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return _deny_anonymous()
             if not any(current_user.has_role(role) for role in roles):
@@ -127,7 +132,7 @@ def enforce_declared_access() -> None:
         abort(403)
 
 
-def template_helpers() -> dict[str, Callable]:
+def template_helpers() -> dict[str, object]:
     """The roles and role helpers as Jinja globals; the app factory adds every domain's
     predicates next to them (``app._register_templates``: this module sits below the domains,
     whose policies import it), so a page asks the very function its route asks."""

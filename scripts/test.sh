@@ -47,10 +47,11 @@ if command -v npm >/dev/null; then
     npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 fi
 
-echo "== lint (ruff, and the layering contract: docs/decisions/0016-layering.md)"
+echo "== lint (ruff, the layering contract: docs/decisions/0016-layering.md, and mypy)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/lint-imports
+.venv/bin/mypy
 
 # Throw-away servers started here are stopped on exit, whatever happens.
 cleanup=()

@@ -7,10 +7,10 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Written by services, never updated or deleted (PostgreSQL enforces it with a trigger)."""
 
     __tablename__ = "audit_event"

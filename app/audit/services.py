@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
@@ -20,6 +20,9 @@ from app.audit.events import ACCESS_DENIED, RATE_LIMITED, SECURITY_EVENTS
 from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from flask_limiter import RequestLimit
 
 security_log = logging.getLogger("app.security")
 
@@ -92,7 +95,7 @@ def record_denied(reason: str) -> None:
 RATE_LIMITED_RECORDS = parse_limit("1 per minute")
 
 
-def record_rate_limited(request_limit) -> None:
+def record_rate_limited(request_limit: RequestLimit) -> None:
     """Flask-Limiter's ``on_breach``: the request is about to be answered 429."""
     args = list(getattr(request_limit, "request_args", None) or [])
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")

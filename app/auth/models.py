@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app import languages
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.policy import Role
 from app.textsearch import fold
 
@@ -29,7 +29,7 @@ def _search_name_default(context) -> str:
     return search_key(context.get_current_parameters().get("name"))
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user"
     __table_args__ = (
         CheckConstraint(languages.sql_in("locale"), name="locale_known"),
@@ -87,7 +87,7 @@ class User(db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     __tablename__ = "role_grant"
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
@@ -107,7 +107,7 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(back_populates="grants")
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One signed-in browser. Logging out or changing the password deletes it server-side."""
 
     __tablename__ = "login_session"

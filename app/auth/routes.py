@@ -80,7 +80,7 @@ def _rate_limited(key_func=_account_key):
 
 
 def _after_login(target: str | None):
-    return redirect(target if is_safe_next(target) else url_for("learning.dashboard"))
+    return redirect(target if target and is_safe_next(target) else url_for("learning.dashboard"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hmac
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import mail
@@ -77,7 +79,7 @@ def clean_name(raw: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.email == email))
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def create_user(
@@ -133,7 +135,7 @@ def send_confirmation(user: User, next_url: str | None = None) -> None:
     )
 
 
-def _confirmation(token: str, max_age: int) -> tuple[User, dict] | None:
+def _confirmation(token: str, max_age: int) -> tuple[User, dict[str, Any]] | None:
     payload = tokens.read(tokens.VERIFY, token, max_age)
     if payload is None:
         return None

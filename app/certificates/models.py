@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import languages
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.learning.models import Course
 
 # A Bitstring Status List must hold at least 131,072 entries (16 KiB), so that one revoked
@@ -42,7 +42,7 @@ REASON_LABELS = {
 _REASONS_SQL = ", ".join(f"'{r.value}'" for r in RevocationReason)
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """One per student and course, issued once. The name is the one the student wrote."""
 
     __tablename__ = "certificate"
@@ -91,7 +91,7 @@ class Certificate(db.Model):
         return RevocationReason(self.revoked_reason) if self.revoked_reason else None
 
 
-class StatusList(db.Model):
+class StatusList(Model):
     """The signed BitstringStatusListCredential as last published (re-signed on each change)."""
 
     __tablename__ = "certificate_status_list"

@@ -10,6 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -41,12 +42,12 @@ def find_by_code(code: str | None) -> Certificate | None:
     canonical = codes.normalise(code)
     if canonical is None:
         return None
-    return db.session.scalar(db.select(Certificate).where(Certificate.code == canonical))
+    return db.session.scalar(select(Certificate).where(Certificate.code == canonical))
 
 
 def certificate_for(user_id: int, course_id: int) -> Certificate | None:
     return db.session.scalar(
-        db.select(Certificate).where(
+        select(Certificate).where(
             Certificate.user_id == user_id, Certificate.course_id == course_id
         )
     )
@@ -60,7 +61,7 @@ def certificates_of(user_id: int) -> list[Certificate]:
     )
 
 
-def _completion_date(user_id: int, course) -> date:
+def _completion_date(user_id: int, course: Course) -> date:
     """The day (in the platform's time zone) the last module was completed."""
     last = learning.last_completed_at(user_id, course.id)
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
@@ -148,7 +149,7 @@ def issue_if_complete(user_id: int, course_id: int) -> Certificate | None:
         return None
 
 
-def revoke(certificate: Certificate, *, reason: str, note: str, actor) -> None:
+def revoke(certificate: Certificate, *, reason: str, note: str, actor: User | None) -> None:
     """Revoke with a reason category; the status list is re-signed in the same transaction."""
     try:
         category = RevocationReason(reason)

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import languages
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.learning.models import Course
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     __tablename__ = "cohort"
     __table_args__ = (
         CheckConstraint(languages.sql_in("default_locale"), name="locale_known"),
@@ -52,7 +52,7 @@ def _enrolled_at(context) -> datetime | None:
     return context.get_current_parameters().get("enrolled_at")
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A student in a cohort; at most one cohort per course for each student.
 
     ``completed_modules`` and ``last_activity_at`` summarise the student's progress for the
@@ -87,7 +87,7 @@ class Enrolment(db.Model):
     cohort: Mapped[Cohort] = relationship(lazy="joined", innerjoin=True)
 
 
-class CohortReviewer(db.Model):
+class CohortReviewer(Model):
     __tablename__ = "cohort_reviewer"
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
 
@@ -97,7 +97,7 @@ class CohortReviewer(db.Model):
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class EnrolmentImport(db.Model):
+class EnrolmentImport(Model):
     """An uploaded enrolment CSV: parsed and checked at upload, applied only when confirmed.
 
     The preview lives here (not in the cookie session), so any app server can confirm it; the

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import CursorResult, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -39,12 +42,15 @@ from app.cohorts.labels import OUTCOMES as OUTCOMES
 from app.cohorts.labels import file_problem as file_problem
 from app.cohorts.labels import reason as reason
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
-from app.cohorts.policy import ensure_writable
+from app.cohorts.policy import ensure_writable as ensure_writable
 from app.cohorts.summary import note_activity as note_activity
 from app.cohorts.summary import note_completed as note_completed
 from app.db import utcnow
 from app.extensions import db
 from app.learning.models import Course
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 
 def new_invite_code() -> str:
@@ -80,7 +86,7 @@ def cohort_for_invite(code: str) -> Cohort | None:
     """The cohort this invite code opens, if the link is open and the cohort not archived."""
     if not code or len(code) > 64:
         return None
-    cohort = db.session.scalar(db.select(Cohort).where(Cohort.invite_code == code))
+    cohort = db.session.scalar(select(Cohort).where(Cohort.invite_code == code))
     if cohort is None or not cohort.invite_open or cohort.archived_at is not None:
         return None
     return cohort
@@ -88,7 +94,7 @@ def cohort_for_invite(code: str) -> Cohort | None:
 
 def enrolment_for(user_id: int, course_id: int) -> Enrolment | None:
     return db.session.scalar(
-        db.select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+        select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
     )
 
 
@@ -100,7 +106,7 @@ def enrolments_of(user_id: int) -> list[Enrolment]:
     )
 
 
-def enrol(user, cohort: Cohort) -> Enrolment:
+def enrol(user: User, cohort: Cohort) -> Enrolment:
     """Put ``user`` in ``cohort``; joining the same cohort again is harmless."""
     existing = enrolment_for(user.id, cohort.course_id)
     if existing is not None:
@@ -140,9 +146,9 @@ def recount_cohort(cohort_id: int) -> None:
 
 
 def student_count(cohort_id: int) -> int:
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)
-    )
+    return db.session.scalars(
+        select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id)
+    ).one()
 
 
 def reviewer_cohort_ids(user_id: int) -> set[int]:
@@ -155,19 +161,19 @@ def reviewer_cohort_ids(user_id: int) -> set[int]:
 
 def reviews_course(user_id: int, course_id: int) -> bool:
     return (
-        db.session.scalar(
-            db.select(db.func.count())
+        db.session.scalars(
+            select(func.count())
             .select_from(CohortReviewer)
             .join(Cohort)
             .where(CohortReviewer.user_id == user_id, Cohort.course_id == course_id)
-        )
+        ).one()
         > 0
     )
 
 
-def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
+def assign_reviewer(cohort: Cohort, user: User) -> CohortReviewer:
     existing = db.session.scalar(
-        db.select(CohortReviewer).where(
+        select(CohortReviewer).where(
             CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
         )
     )
@@ -179,7 +185,7 @@ def assign_reviewer(cohort: Cohort, user) -> CohortReviewer:
             db.session.add(assignment)
     except IntegrityError:  # another admin assigned the same reviewer a moment ago
         return db.session.scalars(
-            db.select(CohortReviewer).where(
+            select(CohortReviewer).where(
                 CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
             )
         ).one()
@@ -242,7 +248,7 @@ def update_cohort(
     return cohort
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -263,7 +269,7 @@ def settings_fingerprint(cohort: Cohort) -> str:
     return _fingerprint({key: getattr(cohort, key) for key in EDITABLE})
 
 
-def _fingerprint(values: dict) -> str:
+def _fingerprint(values: Mapping[str, object]) -> str:
     text = "\x1f".join(str(_plain(values[key])) for key in EDITABLE)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -294,9 +300,11 @@ def remove_reviewer(cohort: Cohort, user_id: int) -> bool:
             CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user_id
         )
     )
-    if result.rowcount:
+    # A DELETE answers with a CursorResult, which knows how many rows it removed.
+    removed = cast("CursorResult[Any]", result).rowcount
+    if removed:
         record("cohort.reviewer_removed", target=cohort, reviewer_id=user_id)
-    return bool(result.rowcount)
+    return bool(removed)
 
 
 def reviewer_ids(cohort_id: int) -> list[int]:

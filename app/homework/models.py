@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 CLAIM_MAX = 2000
 URL_MAX = 2000
@@ -98,7 +98,7 @@ class Decision(enum.StrEnum):
 OPEN_STATES = "('draft', 'submitted', 'in_review')"
 
 
-class Submission(db.Model):
+class Submission(Model):
     __tablename__ = "submission"
     __table_args__ = (
         UniqueConstraint("user_id", "module_id", "attempt_no"),
@@ -196,7 +196,7 @@ class Submission(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     __tablename__ = "evidence"
     __table_args__ = (UniqueConstraint("submission_id", "position"),)
 
@@ -209,7 +209,7 @@ class Evidence(db.Model):
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
 
 
-class Screenshot(db.Model):
+class Screenshot(Model):
     """A stored, re-encoded image. Several attempts may share one file (a revision copies it)."""
 
     __tablename__ = "screenshot"
@@ -228,7 +228,7 @@ class Screenshot(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
 
 
-class Review(db.Model):
+class Review(Model):
     __tablename__ = "review"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,7 +246,7 @@ class Review(db.Model):
     )
 
 
-class ReviewScore(db.Model):
+class ReviewScore(Model):
     __tablename__ = "review_score"
     __table_args__ = (UniqueConstraint("review_id", "criterion_id"),)
 
@@ -257,7 +257,7 @@ class ReviewScore(db.Model):
     feedback: Mapped[str] = mapped_column(Text, default="")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An in-app notice (the same news also goes out by email)."""
 
     __tablename__ = "notification"

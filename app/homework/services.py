@@ -9,9 +9,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import storage
@@ -35,6 +38,12 @@ from app.homework.models import (
     Verdict,
 )
 from app.homework.policy import can_edit_submission, can_revise
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
+
+    from app.auth.models import User
+    from app.learning.models import Module
 
 
 class HomeworkState(enum.StrEnum):
@@ -85,7 +94,9 @@ def homework_states(user_id: int, module_ids: Iterable[int]) -> dict[int, Homewo
     return states
 
 
-def states_from_attempts(rows: Iterable[tuple], now=None) -> dict[int, HomeworkState]:
+def states_from_attempts(
+    rows: Iterable[tuple[int, str, datetime | None]], now: datetime | None = None
+) -> dict[int, HomeworkState]:
     """(module_id, status, claim_expires_at) of one student's attempts, oldest first, to each
     module's state: an accepted attempt wins; otherwise the latest attempt's visible status."""
     now = now or utcnow()
@@ -118,14 +129,16 @@ def latest(user_id: int, module_id: int) -> Submission | None:
     return found[0] if found else None
 
 
-def editable_attempt(user, attempts: Sequence[Submission]) -> Submission | None:
+def editable_attempt(user: User | Any, attempts: Sequence[Submission]) -> Submission | None:
     """The attempt the form edits: the latest one (``attempts`` newest first), when it is the
     student's draft; None when there is none yet or it is no longer a draft."""
     current = attempts[0] if attempts else None
     return current if current is not None and can_edit_submission(user, current) else None
 
 
-def check_editable(user, submission: Submission | None, version: int | None = None) -> None:
+def check_editable(
+    user: User | Any, submission: Submission | None, version: int | None = None
+) -> None:
     """Raise unless ``user`` may change ``submission`` now (None: a first draft is made).
 
     A returned attempt is changed through a revision; a submitted or graded one not at all;
@@ -226,13 +239,13 @@ def check_lengths(data: FactCheck) -> None:
 
 
 def save_draft(
-    user,
-    module,
+    user: User,
+    module: Module,
     cohort_id: int,
     data: FactCheck,
     *,
     language: str,
-    new_images: Sequence = (),
+    new_images: Sequence[FileStorage | storage.StoredImage] = (),
     remove_ids: Iterable[int] = (),
     version: int | None = None,
 ) -> Submission:
@@ -271,7 +284,11 @@ def _apply(submission: Submission, data: FactCheck, language: str) -> None:
     submission.evidence = rows
 
 
-def _update_screenshots(submission: Submission, new_images: Sequence, remove: set[int]) -> None:
+def _update_screenshots(
+    submission: Submission,
+    new_images: Sequence[FileStorage | storage.StoredImage],
+    remove: set[int],
+) -> None:
     kept = [s for s in submission.screenshots if s.id not in remove]
     # Uploads, or images ``app.homework.saving`` has already checked and stored.
     images = [f for f in new_images if isinstance(f, storage.StoredImage) or (f and f.filename)]
@@ -307,11 +324,11 @@ def _update_screenshots(submission: Submission, new_images: Sequence, remove: se
 def _shared(shot: Screenshot) -> bool:
     """Another attempt (a revision) uses the same file."""
     return (
-        db.session.scalar(
-            db.select(db.func.count())
+        db.session.scalars(
+            select(func.count())
             .select_from(Screenshot)
             .where(Screenshot.stored_name == shot.stored_name, Screenshot.id != shot.id)
-        )
+        ).one()
         > 0
     )
 
@@ -329,7 +346,7 @@ def missing_for_submit(submission: Submission) -> list[str]:
     return missing
 
 
-def submit(user, submission: Submission, version: int | None = None) -> Submission:
+def submit(user: User, submission: Submission, version: int | None = None) -> Submission:
     """Hand the draft in for review. A second click on the same form changes nothing."""
     if submission.user_id != user.id:
         raise HomeworkError(_l("This is not your homework."))
@@ -347,7 +364,7 @@ def submit(user, submission: Submission, version: int | None = None) -> Submissi
     return submission
 
 
-def start_revision(user, module) -> Submission:
+def start_revision(user: User, module: Module) -> Submission:
     """A new draft attempt copied from the returned one (which stays as it was). A second click
     (or another tab) while the revision was being started gets the revision it started."""
     current = latest_for_update(user.id, module.id)

@@ -24,12 +24,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 Text = dict[str, str]
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "course"
     __table_args__ = (
         CheckConstraint("quiz_pass_mark BETWEEN 1 AND 100", name="pass_mark_percent"),
@@ -56,7 +56,7 @@ class Course(db.Model):
     )
 
 
-class Module(db.Model):
+class Module(Model):
     """A module keeps its row (and so its students' progress) across re-imports, by slug.
     A module dropped from the course is ``retired``, never deleted."""
 
@@ -111,7 +111,7 @@ class Module(db.Model):
         return bool(self.video_url or self.video_file)
 
 
-class QuizQuestion(db.Model):
+class QuizQuestion(Model):
     __tablename__ = "quiz_question"
     __table_args__ = (UniqueConstraint("module_id", "key"),)
 
@@ -127,7 +127,7 @@ class QuizQuestion(db.Model):
     explanation: Mapped[Text] = mapped_column(JSON, default=dict)
 
 
-class RubricCriterion(db.Model):
+class RubricCriterion(Model):
     __tablename__ = "rubric_criterion"
     __table_args__ = (UniqueConstraint("module_id", "key"),)
 
@@ -141,7 +141,7 @@ class RubricCriterion(db.Model):
     levels: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
-class ModuleProgress(db.Model):
+class ModuleProgress(Model):
     """What one student has done in one module (the homework part lives in its own domain)."""
 
     __tablename__ = "module_progress"
@@ -180,7 +180,7 @@ class ModuleProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """Every attempt is kept. ``token`` comes from the form, so a double submit counts once."""
 
     __tablename__ = "quiz_attempt"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import get_locale
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.cohorts import services as cohorts
@@ -27,6 +29,9 @@ from app.learning.progress import mark_lesson_read as mark_lesson_read
 from app.learning.progress import module_statuses as module_statuses
 from app.learning.progress import refresh_completion as refresh_completion
 from app.learning.schedule import course_open_state as course_open_state
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,15 @@ def featured_course() -> CourseCard | None:
     if head is None:
         return None
     lang = str(get_locale())
-    cards = current_app.extensions.setdefault("tekser.course_cards", {})
+    cards: dict[tuple[object, ...], CourseCard] = current_app.extensions.setdefault(
+        "tekser.course_cards", {}
+    )
     key = (head.id, head.imported_at, lang)
     card = cards.get(key)
     if card is None:
-        course = db.session.scalar(
-            db.select(Course).options(selectinload(Course.modules)).where(Course.id == head.id)
-        )
+        course = db.session.scalars(
+            select(Course).options(selectinload(Course.modules)).where(Course.id == head.id)
+        ).one()
         card = CourseCard(
             slug=course.slug,
             title=str(pick(course.title, lang)),
@@ -123,7 +130,7 @@ def course_by_slug(slug: str) -> Course:
     """The course with its current modules, in one statement."""
     course = (
         db.session.execute(
-            db.select(Course).options(joinedload(Course.modules)).where(Course.slug == slug)
+            select(Course).options(joinedload(Course.modules)).where(Course.slug == slug)
         )
         .unique()
         .scalar_one_or_none()
@@ -134,7 +141,12 @@ def course_by_slug(slug: str) -> Course:
 
 
 def load_module(
-    user, course_slug: str, module_slug: str, *, lang: str | None = None, reading: bool = True
+    user: User | Any,
+    course_slug: str,
+    module_slug: str,
+    *,
+    lang: str | None = None,
+    reading: bool = True,
 ) -> ModuleContext:
     """The module if ``user`` may open it, its content in ``lang`` (the interface's language
     when that is not one of the course's). ``CourseNotFound`` outside the course,
@@ -160,13 +172,13 @@ def load_module(
     return ctx
 
 
-def read_lesson(user, module: Module) -> None:
+def read_lesson(user: User, module: Module) -> None:
     """The student marks the lesson read; the module completes if that was all it lacked."""
     progress.mark_lesson_read(user.id, module)
     progress.refresh_completion(user.id, module)
 
 
-def record_watching(user, module: Module, seconds: int) -> None:
+def record_watching(user: User, module: Module, seconds: int) -> None:
     """How far the student has watched the video; it may complete the lesson and the module."""
     progress.record_video_progress(user.id, module, seconds)
     progress.refresh_completion(user.id, module)
@@ -184,7 +196,7 @@ class DashboardCourse:
         return self.openings.get(module_id, schedule.OPEN)
 
 
-def dashboard(user) -> list[DashboardCourse]:
+def dashboard(user: User) -> list[DashboardCourse]:
     """The student's courses: enrolments, cohorts, courses and modules in one statement."""
     enrolments = (
         db.session.execute(
@@ -212,10 +224,12 @@ def dashboard(user) -> list[DashboardCourse]:
 # --- for other domains and the tools (the modules behind these are learning's own) ----------
 
 
-def recount_quiz_attempts(user_ids=None) -> None:
+def recount_quiz_attempts(user_ids: list[int] | Select[Any] | None = None) -> None:
     """Count the quiz attempts on the progress rows again (of ``user_ids``, a list or a select
     of ids, else of everyone): a repair after rows were changed by hand."""
-    where = [] if user_ids is None else [ModuleProgress.user_id.in_(user_ids)]
+    where: list[ColumnElement[bool]] = (
+        [] if user_ids is None else [ModuleProgress.user_id.in_(user_ids)]
+    )
     progress.recount_quiz_attempts(*where)
 
 

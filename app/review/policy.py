@@ -4,22 +4,27 @@ same predicates (Jinja globals), on top of ``homework.policy.can_grade``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from app.homework.models import Status, Submission
 from app.homework.policy import can_grade
 from app.review import services
 
+if TYPE_CHECKING:
+    from app.auth.models import User
 
-def can_claim(user, submission: Submission) -> bool:
+
+def can_claim(user: User | Any, submission: Submission) -> bool:
     """A reviewer who may grade the attempt, while it waits or its claim has expired."""
     return can_grade(user, submission) and services.is_claimable(submission)
 
 
-def is_reviewing(user, submission: Submission) -> bool:
+def is_reviewing(user: User | Any, submission: Submission) -> bool:
     """The grading form is ``user``'s: they hold a live claim on the attempt."""
     return can_grade(user, submission) and services.holds_claim(user, submission)
 
 
-def is_claimed_by_another(user, submission: Submission) -> bool:
+def is_claimed_by_another(user: User | Any, submission: Submission) -> bool:
     """Someone else holds a live claim: ``user`` can neither claim nor grade it now."""
     return (
         submission.status == Status.IN_REVIEW

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cohorts import services as cohorts
+from app.db import utcnow
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.models import VERDICT_LABELS, Decision, Submission
@@ -68,7 +69,7 @@ def queue():
         langs=LANGS,
         waits=WAITS,
         claim_form=ClaimNextForm(),
-        now=services.utcnow(),
+        now=utcnow(),
     )
 
 
@@ -119,7 +120,7 @@ def claim(submission_id: int):
 
 def _render(sub: Submission, form: GradeForm | None = None, status: int = 200):
     """The attempt and, for the reviewer holding it, the grading form (with what was wrong)."""
-    module = db.session.get(Module, sub.module_id)
+    module = db.session.get_one(Module, sub.module_id)
     # Only the attempts before this one: a later one may be a draft, which is the student's own.
     history = [
         a for a in homework.attempts(sub.user_id, sub.module_id) if a.attempt_no < sub.attempt_no

@@ -6,12 +6,14 @@ claiming at once exactly one wins, on PostgreSQL and SQLite alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, update
+from sqlalchemy import ColumnElement, CursorResult, Row, and_, or_, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -55,7 +57,7 @@ class QueueFilter:
     min_wait_hours: int | None = None
 
 
-def _claimable(now, reviewer_id: int | None = None):
+def _claimable(now: datetime, reviewer_id: int | None = None) -> ColumnElement[bool]:
     """Waiting, or claimed but expired (or already claimed by this reviewer)."""
     conditions = [
         Submission.status == Status.SUBMITTED,
@@ -68,7 +70,7 @@ def _claimable(now, reviewer_id: int | None = None):
     return or_(*conditions)
 
 
-def _state_condition(state: str, now):
+def _state_condition(state: str, now: datetime) -> ColumnElement[bool]:
     if state == WAITING:
         return _claimable(now)
     if state == Status.IN_REVIEW:
@@ -76,7 +78,7 @@ def _state_condition(state: str, now):
     return Submission.status == Status(state)
 
 
-def scope(reviewer, cohort_ids: set[int] | None = None):
+def scope(reviewer: User, cohort_ids: set[int] | None = None) -> ColumnElement[bool]:
     """Submissions of the reviewer's cohorts, never their own."""
     return and_(
         Submission.cohort_id.in_(
@@ -88,13 +90,13 @@ def scope(reviewer, cohort_ids: set[int] | None = None):
 
 
 def queue(
-    reviewer,
+    reviewer: User,
     filters: QueueFilter,
     *,
     limit: int = 50,
     offset: int = 0,
     cohort_ids: set[int] | None = None,
-):
+) -> tuple[Sequence[Row[Submission, str, Module]], dict[str, int]]:
     """The filtered queue, oldest first, with the authors; and counts per state."""
     now = utcnow()
     if cohort_ids is None:  # read once for the list and the counts
@@ -125,7 +127,9 @@ def queue(
     return rows, counts(reviewer, now, cohort_ids)
 
 
-def counts(reviewer, now=None, cohort_ids: set[int] | None = None) -> dict[str, int]:
+def counts(
+    reviewer: User, now: datetime | None = None, cohort_ids: set[int] | None = None
+) -> dict[str, int]:
     """Submissions per queue state, in one statement whatever the history's size.
 
     The open states are counted in full through the partial index of waiting attempts; the
@@ -144,7 +148,7 @@ def counts(reviewer, now=None, cohort_ids: set[int] | None = None) -> dict[str, 
         .subquery("open_attempts")
     )
 
-    def count_graded(state: str):
+    def count_graded(state: str) -> Any:
         rows = (
             db.select(Submission.id)
             .where(in_scope, _state_condition(state, now))
@@ -164,7 +168,7 @@ def counts(reviewer, now=None, cohort_ids: set[int] | None = None) -> dict[str, 
     return {state: row._mapping[state] or 0 for state in QUEUE_STATES}
 
 
-def claim(reviewer, submission: Submission) -> bool:
+def claim(reviewer: User, submission: Submission) -> bool:
     """Claim for ``REVIEW_CLAIM_MINUTES``; True if this reviewer now holds the claim."""
     if not can_grade(reviewer, submission):
         return False
@@ -183,10 +187,11 @@ def claim(reviewer, submission: Submission) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(submission)
-    return result.rowcount == 1
+    # An UPDATE answers with a CursorResult, which knows how many rows it changed.
+    return cast("CursorResult[Any]", result).rowcount == 1
 
 
-def start_review(reviewer, submission: Submission) -> None:
+def start_review(reviewer: User, submission: Submission) -> None:
     """ "Start reviewing": claim ``submission`` for this reviewer. Claiming one's own live claim
     again changes nothing, so a grading form already open in another tab keeps its version.
     ``AlreadyGraded`` or ``Conflict`` (another reviewer holds it) otherwise."""
@@ -198,7 +203,7 @@ def start_review(reviewer, submission: Submission) -> None:
         raise Conflict(_l("Another reviewer is reviewing this homework."))
 
 
-def claim_next(reviewer, filters: QueueFilter) -> Submission | None:
+def claim_next(reviewer: User, filters: QueueFilter) -> Submission | None:
     """Claim the oldest waiting submission that matches; None when the queue is empty."""
     rows, _ = queue(
         reviewer,
@@ -223,7 +228,7 @@ def _lock(submission: Submission) -> None:
     ).one()
 
 
-def release(reviewer, submission: Submission) -> None:
+def release(reviewer: User, submission: Submission) -> None:
     _lock(submission)
     if submission.status == Status.IN_REVIEW and submission.claimed_by_id == reviewer.id:
         submission.status = Status.SUBMITTED
@@ -231,7 +236,7 @@ def release(reviewer, submission: Submission) -> None:
         db.session.flush()
 
 
-def is_claimable(submission: Submission, now=None) -> bool:
+def is_claimable(submission: Submission, now: datetime | None = None) -> bool:
     """Waiting, or held by a claim that has expired: "Start reviewing" would take it."""
     now = now or utcnow()
     if submission.status == Status.SUBMITTED:
@@ -243,7 +248,7 @@ def is_claimable(submission: Submission, now=None) -> bool:
     )
 
 
-def holds_claim(reviewer, submission: Submission) -> bool:
+def holds_claim(reviewer: User, submission: Submission) -> bool:
     return (
         submission.status == Status.IN_REVIEW
         and submission.claimed_by_id == reviewer.id
@@ -253,7 +258,7 @@ def holds_claim(reviewer, submission: Submission) -> bool:
 
 
 def grade(
-    reviewer,
+    reviewer: User,
     submission: Submission,
     *,
     version: int,
@@ -279,7 +284,7 @@ def grade(
         raise AlreadyGraded(_l("This homework has already been graded."))
     if not holds_claim(reviewer, submission) and not claim(reviewer, submission):
         raise Conflict(_l("Another reviewer is reviewing this homework."))
-    module = db.session.get(Module, submission.module_id)
+    module = db.session.get_one(Module, submission.module_id)
     criteria = {c.id: c for c in module.criteria}
     if set(scores) != set(criteria):
         raise HomeworkError(_l("Choose a level for every criterion."))
@@ -326,10 +331,10 @@ def grade(
 
 
 def _notify_student(submission: Submission, module: Module, decision: Decision) -> None:
-    student = db.session.get(User, submission.user_id)
+    student = db.session.get_one(User, submission.user_id)
     kind = "homework_accepted" if decision == Decision.ACCEPT else "homework_returned"
     db.session.add(Notification(user_id=student.id, kind=kind, submission_id=submission.id))
-    locale = student.locale or db.session.get(Cohort, submission.cohort_id).default_locale
+    locale = student.locale or db.session.get_one(Cohort, submission.cohort_id).default_locale
     mail.queue(
         student.email,
         kind,
@@ -342,7 +347,7 @@ def _notify_student(submission: Submission, module: Module, decision: Decision) 
     )
 
 
-def waiting_by_cohort(reviewer) -> int:
+def waiting_by_cohort(reviewer: User) -> int:
     now = utcnow()
     return (
         db.session.scalar(
@@ -354,7 +359,7 @@ def waiting_by_cohort(reviewer) -> int:
     )
 
 
-def modules_of(reviewer, cohort_ids: set[int] | None = None) -> list[Module]:
+def modules_of(reviewer: User, cohort_ids: set[int] | None = None) -> list[Module]:
     """The modules of the courses the reviewer's cohorts take (for the queue's filter)."""
     ids = cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
     if not ids:
@@ -370,4 +375,4 @@ def modules_of(reviewer, cohort_ids: set[int] | None = None) -> list[Module]:
 
 
 def author(submission: Submission) -> User:
-    return db.session.get(User, submission.user_id)
+    return db.session.get_one(User, submission.user_id)
