@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, check_accessibility
+from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.phone import check_accessibility
 
 pytestmark = pytest.mark.e2e
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}

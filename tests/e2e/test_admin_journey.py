@@ -8,15 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (
-    PHONE,
-    assert_fits_phone,
-    assign_reviewer_in_ui,
-    check_accessibility,
-    font_setups,
-    log_in,
-    make_reviewer,
-)
+from tests.e2e.conftest import assign_reviewer_in_ui, log_in, make_reviewer
+from tests.e2e.phone import PHONE, assert_fits_phone, check_accessibility, font_setups
 
 pytestmark = pytest.mark.e2e
 STUDENTS = [

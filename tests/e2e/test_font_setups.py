@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import font_dirs
+from tests.e2e.phone import font_dirs
 
 pytestmark = [
     pytest.mark.e2e,

@@ -8,7 +8,8 @@ import re
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import DEMO_PASSWORD, check_accessibility, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, log_in
+from tests.e2e.phone import check_accessibility
 
 pytestmark = pytest.mark.e2e
 HOMEWORK = "/courses/fact-checking/modules/disinformation/homework"

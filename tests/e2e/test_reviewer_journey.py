@@ -9,16 +9,14 @@ import re
 import pytest
 
 from tests.e2e.conftest import (
-    assert_tappable,
     assign_reviewer_in_ui,
-    check_accessibility,
-    font_setups,
     grade_next,
     in_every_language,
     log_in,
     make_reviewer,
     tr,
 )
+from tests.e2e.phone import assert_tappable, check_accessibility, font_setups
 
 pytestmark = pytest.mark.e2e
 RU = "ru"

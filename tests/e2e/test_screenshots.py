@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, PHONE, ROOT, log_in, tr
+from tests.e2e.conftest import DEMO_PASSWORD, ROOT, log_in, tr
+from tests.e2e.phone import PHONE
 
 pytestmark = [
     pytest.mark.e2e,

@@ -14,10 +14,7 @@ from tests.e2e.conftest import (
     DEMO_PASSWORD,
     LONG_CLAIM_KK,
     LONG_NAME_KK,
-    assert_tappable,
     assign_reviewer_in_ui,
-    check_accessibility,
-    font_setups,
     grade_next,
     grade_open,
     in_every_language,
@@ -29,6 +26,7 @@ from tests.e2e.conftest import (
     quiz_answers,
     tr,
 )
+from tests.e2e.phone import assert_tappable, check_accessibility, font_setups
 
 pytestmark = pytest.mark.e2e
 MODULES = [

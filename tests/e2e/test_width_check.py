@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.e2e.conftest import PHONE_CONTEXT, assert_fits_phone
+from tests.e2e.phone import PHONE_CONTEXT, assert_fits_phone
 
 pytestmark = pytest.mark.e2e
 
