@@ -1,0 +1,114 @@
+"""The job queue (Huey, ADR 0017): work that does not belong in a request.
+
+One ``huey`` for the process, its broker chosen by ``QUEUE_URL``: ``sqlite:///path`` (the
+embedded default, ``make run``), ``redis://...`` (production, several workers and machines) or
+``memory://``. ``QUEUE_IMMEDIATE`` runs each job at once, where it is enqueued (tests).
+
+Jobs are enqueued only after the unit of work that asks for them has committed
+(:func:`on_commit`, run by ``app.unit_of_work``): a rolled-back action starts nothing, and a job
+never sees rows that are not there yet. Each job runs in an app context of its own and ends as a
+request does, through the unit of work. The consumer builds
+its app from the environment, as ``flask`` does; it loads ``app.tasks``, where every job is
+registered: ``huey_consumer app.tasks.huey``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, current_app, g, has_app_context
+from huey import Huey
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+huey = Huey("tekser", results=False, utc=True, storage_class=MemoryStorage)
+_consumer_app: Flask | None = None
+
+
+def storage_for(url: str) -> tuple[type, dict]:
+    """The Huey storage class and its arguments for ``QUEUE_URL``."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///") :])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStorage, {"filename": str(path)}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStorage, {"url": url}
+    if url == "memory://":
+        return MemoryStorage, {}
+    raise ValueError(f"QUEUE_URL must be sqlite:///..., redis://... or memory://, not {url!r}")
+
+
+def configure(url: str, immediate: bool = False) -> None:
+    """Point the process's queue at ``url`` (the consumer and the app must agree on it)."""
+    huey.storage_class, huey.storage_kwargs = storage_for(url)
+    huey.immediate = immediate
+    huey.storage = huey.create_storage()
+
+
+def init_app(app: Flask) -> None:
+    configure(app.config["QUEUE_URL"], app.config["QUEUE_IMMEDIATE"])
+
+
+def _app() -> Flask:
+    """The app a job runs in: the enqueuing one (immediate mode, tests), else the consumer's."""
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    return consumer_app()
+
+
+def consumer_app() -> Flask:
+    """The consumer process's app, built once from the environment (which also points ``huey``
+    at ``QUEUE_URL``)."""
+    global _consumer_app
+    if _consumer_app is None:
+        from app import create_app
+
+        _consumer_app = create_app()  # TEKSER_ENV, as for `flask`
+    return _consumer_app
+
+
+def in_app_context(func: Callable) -> Callable:
+    """Run ``func`` in an app context of its own, committing at its end (or rolling back)."""
+
+    def run(*args, **kwargs):
+        from app import unit_of_work
+
+        with _app().app_context():
+            try:
+                result = func(*args, **kwargs)
+            except Exception:
+                unit_of_work.rollback()
+                raise
+            unit_of_work.commit()
+            return result
+
+    run.__name__ = func.__name__
+    run.__qualname__ = func.__qualname__
+    run.__module__ = func.__module__
+    run.__doc__ = func.__doc__
+    return run
+
+
+def on_commit(task, *args, delay: float | None = None) -> None:
+    """Enqueue ``task(*args)`` once the current unit of work commits (dropped on rollback)."""
+    g.setdefault("jobs_on_commit", []).append((task, args, delay))
+
+
+def run_committed() -> None:
+    """Enqueue what the committed unit of work asked for."""
+    pending = g.pop("jobs_on_commit", [])
+    if pending and huey.immediate:
+        from app.extensions import db
+
+        # The jobs run here, on connections of their own: end the transaction that reading
+        # after the commit began (on SQLite it holds the write lock the jobs need).
+        db.session.commit()
+    for task, args, delay in pending:
+        if delay:
+            task.schedule(args, delay=delay)
+        else:
+            task(*args)
+
+
+def discard() -> None:
+    g.pop("jobs_on_commit", None)

@@ -1,0 +1,10 @@
+"""Every job, registered on the queue: the consumer's entry point (``huey_consumer
+app.tasks.huey``; ``make run`` starts one beside the development server)."""
+
+from app.jobs import consumer_app, huey
+from app.mail.delivery import deliver_mail, sweep_outbox
+from app.review.jobs import daily_digest
+
+consumer_app()  # the queue's settings come from the app's configuration
+
+__all__ = ["huey", "deliver_mail", "sweep_outbox", "daily_digest"]
