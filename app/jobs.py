@@ -15,9 +15,10 @@ registered: ``huey_consumer app.tasks.huey``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, g, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
@@ -49,13 +50,6 @@ def init_app(app: Flask) -> None:
     configure(app.config["QUEUE_URL"], app.config["QUEUE_IMMEDIATE"])
 
 
-def _app() -> Flask:
-    """The app a job runs in: the enqueuing one (immediate mode, tests), else the consumer's."""
-    if has_app_context():
-        return current_app._get_current_object()  # type: ignore[attr-defined]
-    return consumer_app()
-
-
 def consumer_app() -> Flask:
     """The consumer process's app, built once from the environment (which also points ``huey``
     at ``QUEUE_URL``)."""
@@ -73,7 +67,10 @@ def in_app_context(func: Callable) -> Callable:
     def run(*args, **kwargs):
         from app import unit_of_work
 
-        with _app().app_context():
+        # Immediate mode: the enqueuing unit of work has committed; the job continues on its
+        # session (a second connection would wait for SQLite's write lock).
+        context = nullcontext() if has_app_context() else consumer_app().app_context()
+        with context:
             try:
                 result = func(*args, **kwargs)
             except Exception:
