@@ -13,8 +13,9 @@ from app.extensions import db
 
 
 def commit() -> None:
-    """Commit, then keep the stored files and enqueue the jobs (mail delivery among them). If the commit fails,
-    everything is rolled back (files deleted, mail dropped) and the error is raised."""
+    """Commit, then keep the stored files and enqueue the jobs (mail delivery among them). If
+    the commit fails, everything is rolled back (files deleted, jobs dropped) and the error is
+    raised."""
     try:
         db.session.commit()
     except Exception:
