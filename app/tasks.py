@@ -7,4 +7,4 @@ from app.review.jobs import daily_digest
 
 consumer_app()  # the queue's settings come from the app's configuration
 
-__all__ = ["huey", "deliver_mail", "sweep_outbox", "daily_digest"]
+__all__ = ["daily_digest", "deliver_mail", "huey", "sweep_outbox"]

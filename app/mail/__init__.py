@@ -9,11 +9,11 @@ rendered in the recipient's language by the caller (see ``render_mail``).
 from __future__ import annotations
 
 import smtplib
-from urllib.parse import urlsplit
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP, EmailPolicy
 from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
