@@ -50,6 +50,12 @@ def init_app(app: Flask) -> None:
     configure(app.config["QUEUE_URL"], app.config["QUEUE_IMMEDIATE"])
 
 
+def bind_consumer(app: Flask | None) -> None:
+    """Run this process's consumed jobs in ``app`` (an in-process consumer, tests)."""
+    global _consumer_app
+    _consumer_app = app
+
+
 def consumer_app() -> Flask:
     """The consumer process's app, built once from the environment (which also points ``huey``
     at ``QUEUE_URL``)."""
