@@ -6,8 +6,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-import pytest
-
 from app import jobs, mail, unit_of_work
 from app.db import utcnow
 from app.extensions import db
@@ -113,19 +111,6 @@ def test_smtp_failures_back_off_then_fail(app_factory, mailbox):
                 assert delay - 5 < (row.next_attempt_at - utcnow()).total_seconds() <= delay
         assert row.status == OutboxStatus.FAILED
     assert mailbox.messages == []
-
-
-@pytest.fixture
-def queued_app(app_factory, tmp_path):
-    """An app whose jobs wait in a SQLite queue for a real consumer (threads, in this process)."""
-    app = app_factory(QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite'}", QUEUE_IMMEDIATE=False)
-    with app.app_context():
-        db.session.execute(db.delete(OutboxMessage))
-        db.session.commit()
-    jobs.bind_consumer(app)
-    yield app
-    jobs.bind_consumer(None)
-    jobs.configure("memory://", immediate=True)  # the test configuration, for the next tests
 
 
 def test_a_real_consumer_delivers_from_the_sqlite_queue(queued_app, mailbox):
