@@ -142,3 +142,16 @@ def sweep_outbox() -> int:
         sent += deliver(message_id)
         db.session.commit()
     return sent
+
+
+def undelivered(limit: int = 200) -> list[OutboxMessage]:
+    """What admins watch: failed messages first, then the pending ones, oldest first."""
+    failed_first = db.case((OutboxMessage.status == OutboxStatus.FAILED, 0), else_=1)
+    return list(
+        db.session.scalars(
+            db.select(OutboxMessage)
+            .where(OutboxMessage.status != OutboxStatus.SENT)
+            .order_by(failed_first, OutboxMessage.created_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
