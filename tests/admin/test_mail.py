@@ -7,6 +7,7 @@ from email.utils import make_msgid
 from app.db import utcnow
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
+from tests.admin.test_pages import check
 from tests.fixtures.app import post_form
 
 
@@ -38,6 +39,7 @@ def test_the_page_lists_failed_and_pending_mail_but_not_sent(app, client, login,
     assert page.index("lost@example.com") < page.index("waiting@example.com")
     assert "Connection refused" in page and "Сіздің үй тапсырмаңыз қабылданды" in page
     assert 'class="cards"' in page
+    check(page)  # unique ids, labelled fields, no inline script or style
 
 
 def test_try_again_sends_a_failed_message_once(app, client, login, world, mailbox):

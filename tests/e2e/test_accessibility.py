@@ -11,7 +11,7 @@ from tests.e2e.conftest import DEMO_PASSWORD, check_accessibility
 pytestmark = pytest.mark.e2e
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 PUBLIC = ["/", "/login", "/register", "/forgot-password", "/verify"]
-ADMIN = ["/admin/", "/admin/users", "/admin/audit", "/admin/cohorts/new"]
+ADMIN = ["/admin/", "/admin/users", "/admin/audit", "/admin/mail", "/admin/cohorts/new"]
 
 
 @pytest.fixture(scope="module")
