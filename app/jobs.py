@@ -57,13 +57,9 @@ def bind_consumer(app: Flask | None) -> None:
 
 
 def consumer_app() -> Flask:
-    """The consumer process's app, built once from the environment (which also points ``huey``
-    at ``QUEUE_URL``)."""
-    global _consumer_app
+    """The app this process's consumed jobs run in (``app/tasks.py`` builds it)."""
     if _consumer_app is None:
-        from app import create_app
-
-        _consumer_app = create_app()  # TEKSER_ENV, as for `flask`
+        raise RuntimeError("no app for the jobs: run the consumer as huey_consumer app.tasks.huey")
     return _consumer_app
 
 

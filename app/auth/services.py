@@ -16,6 +16,7 @@ from app.audit import events
 from app.audit.services import clean_text, record
 from app.auth import sessions, tokens
 from app.auth.invitations import issue_invitation_token as issue_invitation_token
+from app.auth.jobs import send_password_reset
 from app.auth.models import EMAIL_MAX, NAME_MAX, RoleGrant, User
 from app.auth.sessions import end_all_sessions as end_all_sessions
 from app.db import utcnow
@@ -248,8 +249,6 @@ def request_password_reset(email: str) -> None:
     Both paths do the same work here: one lookup, one audit row and one job enqueued at commit
     (``send_password_reset``, which writes the mail, or does nothing for no account). No mail
     is rendered, written or sent inside the request, so its timing tells nobody which it was."""
-    from app.auth.jobs import send_password_reset
-
     try:
         user = find_by_email(normalise_email(email))
     except AccountError:
@@ -264,23 +263,6 @@ def request_password_reset(email: str) -> None:
         email=clean_text(email),
     )
     on_commit(send_password_reset, user.id if known else None)
-
-
-def write_password_reset(user_id: int | None) -> None:
-    """The reset mail for an active account (an outbox row); nothing for anyone else."""
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
-        return
-    token = tokens.make(
-        tokens.RESET, {"u": user.id, "h": tokens.password_fingerprint(user.password_hash)}
-    )
-    mail.queue(
-        user.email,
-        "reset_password",
-        user.locale,
-        user=user,
-        url=external_url("auth.reset_password", token=token),
-    )
 
 
 def reset_account_id(token: str, max_age: int) -> int | None:

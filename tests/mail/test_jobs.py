@@ -15,7 +15,9 @@ from tests.fixtures.app import ROOT
 
 
 def test_the_consumer_entry_point_registers_every_job(monkeypatch):
-    monkeypatch.setattr(jobs, "consumer_app", lambda: None)  # no app from the environment here
+    import app
+
+    monkeypatch.setattr(app, "create_app", lambda: None)  # no app from the environment here
     monkeypatch.delitem(sys.modules, "app.tasks", raising=False)
     importlib.import_module("app.tasks")
     registered = {name.rsplit(".", 2)[0] for name in jobs.huey._registry._registry}
