@@ -130,3 +130,30 @@ def test_a_real_consumer_delivers_from_the_sqlite_queue(queued_app, mailbox):
     assert len(mailbox.to("worker@example.com")) == 1
     with queued_app.app_context():
         assert rows()[0].status == OutboxStatus.SENT
+
+
+def test_workers_racing_for_one_message_send_it_once(app, mailbox):
+    """Four workers get the same message's job at once (a retry and a sweep, say)."""
+    import threading
+
+    from app.mail.delivery import deliver
+
+    with app.test_request_context(method="POST"):
+        message_id = write("race@example.com")
+        db.session.commit()
+        jobs.discard()
+    barrier, results = threading.Barrier(4), []
+
+    def worker():
+        with app.app_context():
+            barrier.wait()
+            results.append(deliver(message_id))
+            db.session.commit()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(results) == [False, False, False, True]
+    assert len(mailbox.to("race@example.com")) == 1
