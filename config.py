@@ -101,6 +101,8 @@ class Config:
     # seconds (doubled on each further try: 30 s, 1 min, 2 min, ... then "failed").
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 6)
     MAIL_RETRY_DELAY = _int("MAIL_RETRY_DELAY", 30)
+    # Sent messages are kept this long (for support questions), then deleted by a daily job.
+    MAIL_KEEP_SENT_DAYS = _int("MAIL_KEEP_SENT_DAYS", 30)
 
     # The job queue (app/jobs.py, ADR 0017): SQLite next to the database by default (make run
     # starts a consumer beside the server), Redis when several workers or machines share it.

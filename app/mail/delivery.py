@@ -57,7 +57,8 @@ def deliver(message_id: int) -> bool:
         return False
     try:
         send(message)
-    except (OSError, smtplib.SMTPException) as error:
+    except (OSError, smtplib.SMTPException, ValueError) as error:
+        # Refused, unreachable, or a message SMTP cannot carry: counted against its tries.
         _failed(message, error)
         return False
     message.status = OutboxStatus.SENT
@@ -155,3 +156,16 @@ def undelivered(limit: int = 200) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
+
+
+@huey.periodic_task(crontab(minute="30", hour="3"), name="mail.prune")
+@huey.lock_task("mail.prune")
+@in_app_context
+def prune_outbox() -> int:
+    """Forget sent messages after ``MAIL_KEEP_SENT_DAYS`` (failed ones stay for the admins)."""
+    before = utcnow() - timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
+    return db.session.execute(
+        db.delete(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < before
+        )
+    ).rowcount

@@ -157,3 +157,27 @@ def test_workers_racing_for_one_message_send_it_once(app, mailbox):
         thread.join(20)
     assert sorted(results) == [False, False, False, True]
     assert len(mailbox.to("race@example.com")) == 1
+
+
+def test_sent_messages_are_forgotten_after_a_while_failed_ones_stay(app, mailbox):
+    from app.mail.delivery import prune_outbox
+
+    with app.test_request_context(method="POST"):
+        old, recent, failed = write("old@example.com"), write("new@example.com"), write()
+        unit_of_work.commit()
+        db.session.get(OutboxMessage, old).sent_at = utcnow() - timedelta(days=31)
+        row = db.session.get(OutboxMessage, failed)
+        row.status, row.sent_at = OutboxStatus.FAILED, None
+        db.session.commit()
+        assert prune_outbox.call_local() == 1
+        assert [r.id for r in rows()] == [recent, failed]
+
+
+def test_a_message_smtp_cannot_carry_counts_as_a_failed_try(app, mailbox):
+    with app.test_request_context(method="POST"):
+        message_id = write("broken\nheader@example.com")
+        unit_of_work.commit()
+        row = db.session.get(OutboxMessage, message_id)
+        assert row.status == OutboxStatus.PENDING and row.attempts == 1
+        assert row.last_error and row.claimed_at is None
+    assert mailbox.messages == []
