@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email.utils import make_msgid
 
+from app.audit.models import AuditEvent
 from app.db import utcnow
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -54,6 +55,14 @@ def test_try_again_sends_a_failed_message_once(app, client, login, world, mailbo
         assert message.status == OutboxStatus.SENT and message.attempts == 1
     post_form(client, url, token_from="/admin/mail")  # already sent: nothing happens
     assert len(mailbox.to("lost@example.com")) == 1
+    with app.app_context():
+        (event,) = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "mail.retried")
+        ).all()
+        assert event.actor_id == world.admin.id and event.target_id == message_id
+        assert event.details == {"to": "lost@example.com", "attempts": 6, "status": "failed"}
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Email sent again" in page
 
 
 def test_try_again_needs_the_csrf_token_and_an_existing_message(app, client, login, world):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.admin import bp
+from app.admin import bp, services
 from app.admin.forms import RetryMailForm
 from app.extensions import db
 from app.mail import delivery
@@ -35,9 +36,8 @@ def retry_mail(message_id: int):
         abort(404)
     if not RetryMailForm().validate_on_submit():
         abort(400)
-    if message.status == OutboxStatus.SENT:
-        flash(_("That message has already been sent."), "info")
-    else:
-        delivery.retry(message)
+    if services.retry_mail(message, actor=current_user):
         flash(_("The message will be sent again in a moment."), "success")
+    else:
+        flash(_("That message has already been sent."), "info")
     return redirect(url_for("admin.mail_outbox"))
