@@ -6,14 +6,14 @@ embedded default, ``make run``), ``redis://...`` (production, several workers an
 
 Jobs are enqueued only after the unit of work that asks for them has committed
 (:func:`on_commit`, run by ``app.unit_of_work``): a rolled-back action starts nothing, and a job
-never sees rows that are not there yet. Each job runs in an app context of its own and ends as a
-request does, through the unit of work. The consumer builds
-its app from the environment, as ``flask`` does; it loads ``app.tasks``, where every job is
-registered: ``huey_consumer app.tasks.huey``.
+never sees rows that are not there yet. Each job ends as a request does, through the unit of
+work. The consumer (``huey_consumer app.tasks.huey``) loads ``app.tasks``, where every job is
+registered and the jobs' app is built from the environment, as ``flask`` builds its own.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -64,8 +64,10 @@ def consumer_app() -> Flask:
 
 
 def in_app_context(func: Callable) -> Callable:
-    """Run ``func`` in an app context of its own, committing at its end (or rolling back)."""
+    """Run ``func`` as a unit of work, committing at its end (or rolling back): in the consumer's
+    app context, or in immediate mode in the enqueuing one, after that one's commit."""
 
+    @functools.wraps(func)
     def run(*args, **kwargs):
         from app import unit_of_work
 
@@ -81,10 +83,6 @@ def in_app_context(func: Callable) -> Callable:
             unit_of_work.commit()
             return result
 
-    run.__name__ = func.__name__
-    run.__qualname__ = func.__qualname__
-    run.__module__ = func.__module__
-    run.__doc__ = func.__doc__
     return run
 
 
@@ -95,14 +93,7 @@ def on_commit(task, *args, delay: float | None = None) -> None:
 
 def run_committed() -> None:
     """Enqueue what the committed unit of work asked for."""
-    pending = g.pop("jobs_on_commit", [])
-    if pending and huey.immediate:
-        from app.extensions import db
-
-        # The jobs run here, on connections of their own: end the transaction that reading
-        # after the commit began (on SQLite it holds the write lock the jobs need).
-        db.session.commit()
-    for task, args, delay in pending:
+    for task, args, delay in g.pop("jobs_on_commit", []):
         if delay:
             task.schedule(args, delay=delay)
         else:
