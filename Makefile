@@ -6,9 +6,12 @@ export FLASK_APP := app:create_app
 
 .PHONY: run test test-fast install install-test lint format translations demo clean
 
-run: install  ## install, build the SQLite database, load demo data, serve on 127.0.0.1:5000
+run: install  ## install, build the SQLite database, load demo data, serve on 127.0.0.1:5000 (and the job worker)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	@# The job worker (mail, the digest) beside the server, on the SQLite queue; stopped with it.
+	TEKSER_ENV=development $(BIN)/huey_consumer app.tasks.huey -w 2 -k thread & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	TEKSER_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
 test:  ## install test dependencies, lint, run the suite on SQLite and on PostgreSQL

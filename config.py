@@ -112,6 +112,18 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Tekser <no-reply@tekser.local>")
+    # Outbox delivery (app/mail/delivery.py): tries per message, and the first retry's delay in
+    # seconds (doubled on each further try: 30 s, 1 min, 2 min, ... then "failed").
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 6)
+    MAIL_RETRY_DELAY = _int("MAIL_RETRY_DELAY", 30)
+    # Sent messages are kept this long (for support questions), then deleted by a daily job.
+    MAIL_KEEP_SENT_DAYS = _int("MAIL_KEEP_SENT_DAYS", 30)
+
+    # The job queue (app/jobs.py, ADR 0017): SQLite next to the database by default (make run
+    # starts a consumer beside the server), Redis when several workers or machines share it.
+    QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}")
+    # Run each job at once, inside the unit of work that commits it (tests; one-process sites).
+    QUEUE_IMMEDIATE = _bool("QUEUE_IMMEDIATE", False)
 
     # Rate limits: counters in memory for one process, Redis when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -180,6 +192,9 @@ class TestConfig(Config):
     MAIL_BACKEND = "smtp"
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
+    # Jobs run at commit, so a test reads the mail right after its request.
+    QUEUE_URL = "memory://"
+    QUEUE_IMMEDIATE = True
     SERVER_NAME = "localhost"
     BASE_URL = "http://localhost"
 
@@ -227,6 +242,16 @@ class ProductionConfig(Config):
                 "memory:// each worker process counts alone, so the limits multiply by the "
                 "number of workers. Set RATELIMIT_STORAGE_URI=redis://host:6379, or "
                 "RATELIMIT_SINGLE_PROCESS=1 if exactly one process serves the site."
+            )
+        queue = env.get("QUEUE_URL", "")
+        immediate = _bool("QUEUE_IMMEDIATE", False, env)
+        if (immediate or queue.startswith("memory://")) and not single:
+            raise RuntimeError(
+                "ProductionConfig needs a real job queue: QUEUE_IMMEDIATE=1 sends mail inside "
+                "requests and QUEUE_URL=memory:// keeps jobs in one process. Set QUEUE_URL="
+                "redis://host:6379/1 (or sqlite:///path on one machine) and run `huey_consumer "
+                "app.jobs.huey` beside the app, or RATELIMIT_SINGLE_PROCESS=1 if exactly one "
+                "process serves the site."
             )
 
 

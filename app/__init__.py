@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 if TYPE_CHECKING:
     from config import ProductionConfig
 
-from app import cli, errors, i18n, policy, storage, unit_of_work
+from app import cli, errors, i18n, jobs, policy, storage, unit_of_work
 
 # Every model module, so that the metadata (and Alembic) know every table.
 from app.admin import policy as admin_policy
@@ -36,6 +36,7 @@ from app.homework import policy as homework_policy
 from app.learning import models as _learning_models  # noqa: F401
 from app.learning import policy as learning_policy
 from app.learning.content import pick
+from app.mail import models as _mail_models  # noqa: F401
 from app.ops import logs
 from app.review import policy as review_policy
 
@@ -143,6 +144,7 @@ def _init_extensions(app: Flask) -> None:
     # Every 429 is a security event (audit log and server log).
     app.config.setdefault("RATELIMIT_ON_BREACH_CALLBACK", audit.record_rate_limited)
     limiter.init_app(app)
+    jobs.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
 

@@ -106,7 +106,7 @@ PAGES = {
         "/certificates/mine",
     ],
     "reviewer": ["/review/", "/admin/progress"],
-    "admin": ["/admin/", "/admin/users", "/admin/audit"],
+    "admin": ["/admin/", "/admin/users", "/admin/audit", "/admin/mail"],
 }
 
 

@@ -127,3 +127,7 @@ class RevokeForm(FlaskForm):
         validators=[Optional(), Length(max=2000), NoControlCharacters()],
     )
     submit = SubmitField(_l("Revoke the certificate"))
+
+
+class RetryMailForm(FlaskForm):
+    submit = SubmitField(_l("Try again"))

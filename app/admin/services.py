@@ -1,4 +1,5 @@
-"""The admin console's writes about people: reviewers of a cohort, account status, roles.
+"""The admin console's writes about people: reviewers of a cohort, account status, roles; and
+sending a failed email again.
 
 Services flush and audit; the request commits. Cohort settings live in ``app.cohorts.services``.
 """
@@ -16,6 +17,8 @@ from app.auth.models import RoleGrant, User
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.extensions import db
+from app.mail import delivery
+from app.mail.models import OutboxMessage, OutboxStatus
 from app.policy import Role
 from app.textsearch import contains_pattern
 
@@ -155,3 +158,20 @@ def cohort_list(*, archived: bool, ids: set[int] | None = None) -> list[tuple[Co
     if ids is not None:
         query = query.where(Cohort.id.in_(ids))
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def retry_mail(message: OutboxMessage, *, actor: User) -> bool:
+    """Send a failed or waiting message again, from a fresh count of tries (audited); False if
+    it has been sent already (nothing changes)."""
+    if message.status == OutboxStatus.SENT:
+        return False
+    record(
+        "mail.retried",
+        actor=actor,
+        target=message,
+        to=message.to_address,
+        attempts=message.attempts,
+        status=message.status.value,
+    )
+    delivery.retry(message)
+    return True

@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "cohort.reviewer_removed": _l("Reviewer removed from a group"),
     "cohort.updated": _l("Group settings changed"),
     "homework.graded": _l("Homework graded"),
+    "mail.retried": _l("Email sent again"),
     "user.roles_changed": _l("Roles changed"),
     **SECURITY_LABELS,
 }
@@ -70,12 +71,14 @@ EVENT_LABELS = {
 TARGET_LABELS = {
     "certificate": _l("Certificate"),
     "cohort": _l("Group"),
+    "outboxmessage": _l("Email"),
     "submission": _l("Homework"),
     "user": _l("Account"),
 }
 
 DETAIL_LABELS = {
     "after": _l("After"),
+    "attempts": _l("Attempts"),
     "before": _l("Before"),
     "changed": _l("Changed"),
     "code": _l("Code"),
@@ -98,7 +101,9 @@ DETAIL_LABELS = {
     "points": _l("Points"),
     "reason": _l("Reason"),
     "reviewer_id": _l("Reviewer"),
+    "status": _l("Status"),
     "student_id": _l("Student"),
+    "to": _l("Recipient"),
     "user_id": _l("Account"),
 }
 

@@ -18,10 +18,12 @@ from app.audit import events
 from app.audit.services import clean_text, record
 from app.auth import sessions, tokens
 from app.auth.invitations import issue_invitation_token as issue_invitation_token
+from app.auth.jobs import send_password_reset
 from app.auth.models import EMAIL_MAX, NAME_MAX, RoleGrant, User
 from app.auth.sessions import end_all_sessions as end_all_sessions
 from app.db import utcnow
 from app.extensions import db
+from app.jobs import on_commit
 from app.links import external_url
 from app.policy import Role
 
@@ -244,38 +246,25 @@ def accept_invitation(user: User, password: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists; otherwise do nothing, visibly the same."""
+    """Email a reset link if the account exists; otherwise do nothing, visibly the same.
+
+    Both paths do the same work here: one lookup, one audit row and one job enqueued at commit
+    (``send_password_reset``, which writes the mail, or does nothing for no account). No mail
+    is rendered, written or sent inside the request, so its timing tells nobody which it was."""
     try:
         user = find_by_email(normalise_email(email))
     except AccountError:
         user = None
-    if user is None or not user.active:
-        record(
-            events.PASSWORD_RESET_REQUESTED,
-            actor=None,
-            target=user,
-            outcome="ignored",
-            reason="unknown_account" if user is None else "deactivated",
-            email=clean_text(email),
-        )
-        return
+    known = user is not None and user.active
     record(
         events.PASSWORD_RESET_REQUESTED,
         actor=None,
         target=user,
-        outcome="sent",
+        outcome="sent" if known else "ignored",
+        **({} if known else {"reason": "unknown_account" if user is None else "deactivated"}),
         email=clean_text(email),
     )
-    token = tokens.make(
-        tokens.RESET, {"u": user.id, "h": tokens.password_fingerprint(user.password_hash)}
-    )
-    mail.queue(
-        user.email,
-        "reset_password",
-        user.locale,
-        user=user,
-        url=external_url("auth.reset_password", token=token),
-    )
+    on_commit(send_password_reset, user.id if known else None)
 
 
 def reset_account_id(token: str, max_age: int) -> int | None:

@@ -1,22 +1,12 @@
-"""``flask review digest``: email each reviewer what is waiting in their cohorts (run it daily
-from cron or a systemd timer)."""
+"""``flask review digest``: email each reviewer what is waiting in their cohorts. The queue's
+scheduler sends it daily (app/review/jobs.py); this command sends one by hand."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
 
-from app import mail
-from app.auth.models import RoleGrant, User
-from app.cohorts.models import CohortReviewer
-from app.db import utcnow
-from app.extensions import db
-from app.homework.models import Submission
-from app.links import external_url
-from app.policy import Role
-from app.review import services
+from app.review.digest import send_digests
 from app.unit_of_work import commit
 
 review = AppGroup("review", help="Reviewer tools.")
@@ -25,37 +15,6 @@ review = AppGroup("review", help="Reviewer tools.")
 @review.command("digest")
 def digest() -> None:
     """Send every active reviewer with waiting work a summary in their language."""
-
-    since = utcnow() - timedelta(days=1)
-    reviewers = db.session.scalars(
-        db.select(User)
-        .join(RoleGrant)
-        .where(RoleGrant.role == Role.REVIEWER, User.active.is_(True))
-        .where(User.id.in_(db.select(CohortReviewer.user_id)))
-        .order_by(User.id)
-    )
-    sent = 0
-    for reviewer in reviewers:
-        waiting = services.waiting_by_cohort(reviewer)
-        if not waiting:
-            continue
-        new = (
-            db.session.scalar(
-                db.select(db.func.count())
-                .select_from(Submission)
-                .where(services.scope(reviewer), Submission.submitted_at >= since)
-            )
-            or 0
-        )
-        mail.queue(
-            reviewer.email,
-            "review_digest",
-            reviewer.locale,
-            user=reviewer,
-            waiting=waiting,
-            new=new,
-            url=external_url("review.queue"),
-        )
-        sent += 1
+    sent = send_digests()
     commit()
     click.echo(f"digest sent to {sent} reviewer(s)")

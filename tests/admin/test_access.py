@@ -124,6 +124,8 @@ MATRIX = {
         302,
     ),
     "admin.audit": ("GET", "/admin/audit", None, 302, 403, 403, 403, 200),
+    "admin.mail_outbox": ("GET", "/admin/mail", None, 302, 403, 403, 403, 200),
+    "admin.retry_mail": ("POST", "/admin/mail/{mail}/retry", {}, 302, 403, 403, 403, 302),
 }
 ENDPOINTS = set(MATRIX)
 # Reviewers reach these by cohort id; another cohort answers like a missing one.
@@ -152,6 +154,12 @@ def make_certificate(app, user, cohort_id: int, course_id: int) -> int:
         return cert.id
 
 
+def make_failed_mail(app) -> int:
+    from tests.admin.test_mail import failed_mail
+
+    return failed_mail(app)
+
+
 @pytest.fixture
 def ids(app, login, world):
     """The ids the URLs need: an uploaded (unconfirmed) file, a certificate."""
@@ -164,6 +172,7 @@ def ids(app, login, world):
         "student": world.student.id,
         "reviewer": world.reviewer.id,
         "cert": make_certificate(app, world.student, world.cohort_id, world.course_id),
+        "mail": make_failed_mail(app),
     }
 
 

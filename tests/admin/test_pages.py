@@ -22,6 +22,7 @@ PAGES = [
     "/admin/users",
     "/admin/users/{student}",
     "/admin/audit",
+    "/admin/mail",
 ]
 INPUT_RE = re.compile(r"<(input|select|textarea)\b([^>]*)>")
 

@@ -48,6 +48,8 @@ def production_app(monkeypatch, database_url, smtp_sink, tmp_path) -> Callable:
             BASE_URL="https://tekser.example",
             EXTRA_TRUSTED_HOSTS=[],
             PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+            QUEUE_URL="memory://",
+            QUEUE_IMMEDIATE=True,  # mail at commit, read right after the request
             SESSION_COOKIE_SECURE=False,
         )
         settings.update(overrides)

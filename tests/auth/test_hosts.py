@@ -25,6 +25,8 @@ def development_app(database_url, smtp_sink, tmp_path):
             UPLOAD_DIR=str(tmp_path / "uploads"),
             BASE_URL=BASE,
             PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+            QUEUE_URL="memory://",
+            QUEUE_IMMEDIATE=True,  # mail at commit, read right after the request
         )
         app = create_app("development", **(settings | overrides))
         made.append(app)

@@ -5,6 +5,7 @@ module and course titles included."""
 from __future__ import annotations
 
 import re
+from email.utils import make_msgid
 
 import pytest
 
@@ -12,8 +13,10 @@ from app import mail
 from app.auth import services as accounts
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort
+from app.db import utcnow
 from app.extensions import db
 from app.learning.models import Course, Module
+from app.mail.models import OutboxMessage
 from tests.fixtures.app import ROOT, post_form
 from tests.fixtures.homework import enrol, grading, make_submission, post_grade
 
@@ -145,7 +148,15 @@ def test_a_long_non_ascii_subject_round_trips_through_smtp(app, mailbox):
     ]
     with app.app_context():
         for text in subjects:
-            mail.send(mail.Mail(to="reader@example.com", subject=text, text="x"))
+            mail.send(
+                OutboxMessage(
+                    message_id=make_msgid(),
+                    to_address="reader@example.com",
+                    subject=text,
+                    text_body="x",
+                    created_at=utcnow(),
+                )
+            )
     assert [m["Subject"] for m in mailbox.to("reader@example.com")] == subjects
 
 

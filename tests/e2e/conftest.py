@@ -132,6 +132,23 @@ def live_server(tmp_path_factory, smtp_sink):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The job worker, as production runs it beside the app (mail goes out through it).
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "huey.bin.huey_consumer",
+            "app.tasks.huey",
+            "-w",
+            "2",
+            "-k",
+            "thread",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -145,7 +162,9 @@ def live_server(tmp_path_factory, smtp_sink):
         yield server
     finally:
         process.terminate()
+        worker.terminate()
         process.wait(timeout=10)
+        worker.wait(timeout=10)
         log.close()
         next(database, None)
 
@@ -241,6 +260,10 @@ def phone(browsers, font_setup):
 
 
 def link_in_mail(mailbox, address: str, pattern: str) -> str:
+    """The link in the latest mail to ``address``: the job worker sends it within seconds."""
+    deadline = time.monotonic() + 15
+    while not mailbox.to(address) and time.monotonic() < deadline:
+        time.sleep(0.1)
     message = mailbox.last_to(address)
     return next(u for u in mailbox.links(message) if re.search(pattern, u))
 

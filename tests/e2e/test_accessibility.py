@@ -12,7 +12,7 @@ from tests.e2e.phone import check_accessibility
 pytestmark = pytest.mark.e2e
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 PUBLIC = ["/", "/login", "/register", "/forgot-password", "/verify"]
-ADMIN = ["/admin/", "/admin/users", "/admin/audit", "/admin/cohorts/new"]
+ADMIN = ["/admin/", "/admin/users", "/admin/audit", "/admin/mail", "/admin/cohorts/new"]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,35 @@ def own_admin(live_server) -> str:
         "users", "create", "--email", "axe@example.org", "--name", "Axe", "--password",
         DEMO_PASSWORD, "--role", "admin", "--locale", "en",
     )  # fmt: skip
+    failed_mail(live_server.env["DATABASE_URL"])
     return "axe@example.org"
+
+
+def failed_mail(database_url: str) -> None:
+    """A message that failed every try, long words and all, for the admins' mail page."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, text
+
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO outbox_message (message_id, to_address, subject, text_body, status,"
+                " attempts, last_error, created_at, next_attempt_at) VALUES (:id, :to, :subject,"
+                " 'x', 'failed', 6, :error, :now, :now)"
+            ),
+            {
+                "id": "<axe.failed@localhost>",
+                "to": "a.very.long.address.for.a.phone.screen@faculty-of-journalism.example.edu",
+                "subject": "Тексерушілерге арналған күнделікті шолу: 12 үй тапсырмасы күтуде",
+                "error": "SMTPRecipientsRefused: {'a.very.long.address@example.edu': (550, "
+                "b'5.1.1 <a.very.long.address@example.edu>: Recipient address rejected')}",
+                "now": now,
+            },
+        )
+    engine.dispose()
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])

@@ -41,3 +41,20 @@ def test_digest_in_the_reviewers_language(app, world, make_user, mailbox):
     app.test_cli_runner().invoke(args=["review", "digest"])
     subject = mailbox.last_to("ru@example.com")["Subject"]
     assert "Tekser" in subject and "waiting" not in subject
+
+
+def test_the_daily_job_sends_the_digest_once_per_day(app, world, mailbox):
+    """The scheduler of every worker may fire; the first to take the day's key sends."""
+    from datetime import date
+
+    from app.review.jobs import daily_digest
+
+    make_submission(app, world.owner, world.cohort_a, module_id=world.modules["m1"])
+    day = date(2031, 5, 4)  # a day of its own: the queue's keys outlive a test
+    with app.app_context():
+        assert daily_digest.call_local(day) == 1
+        assert daily_digest.call_local(day) is None  # another worker, the same day
+    assert len(mailbox.to(world.reviewer.email)) == 1
+    with app.app_context():
+        assert daily_digest.call_local(date(2031, 5, 5)) == 1
+    assert len(mailbox.to(world.reviewer.email)) == 2

@@ -7,6 +7,7 @@ from app.admin.routes import (  # noqa: F401
     cohorts,
     enrolment,
     exports,
+    mail,
     progress,
     users,
 )

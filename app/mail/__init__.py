@@ -1,31 +1,26 @@
 """Outgoing mail.
 
-Services queue messages with ``queue``; they are sent only after the request's transaction has
-committed (``deliver_queued``), so a rolled-back action never sends an email. Messages are
+Services queue messages with ``queue``: each is an outbox row written in the caller's transaction
+and delivered by a job enqueued when it commits (``app/mail/delivery.py``, ADR 0017), so a
+rolled-back action never sends an email and a committed one is never lost. Messages are
 rendered in the recipient's language by the caller (see ``render_mail``).
 """
 
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP, EmailPolicy
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
-from app import metrics
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    text: str
-    html: str | None = None
+from app.extensions import db
+from app.jobs import on_commit
+from app.mail.models import OutboxMessage
 
 
 class _Policy(EmailPolicy):
@@ -62,42 +57,42 @@ def render_mail(template: str, locale: str | None, **context) -> tuple[str, str,
     return subject, text, html
 
 
-def queue(to: str, template: str, locale: str | None, **context) -> None:
+def queue(to: str, template: str, locale: str | None, **context) -> OutboxMessage:
+    """Write the message to the outbox, in the current transaction; its delivery job is
+    enqueued when the unit of work commits (app/mail/delivery.py)."""
+    from app.mail.delivery import deliver_mail
+
     subject, text, html = render_mail(template, locale, **context)
-    g.setdefault("mail_outbox", []).append(Mail(to=to, subject=subject, text=text, html=html))
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "tekser.local"
+    message = OutboxMessage(
+        message_id=make_msgid(domain=domain),
+        to_address=to,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+    )
+    db.session.add(message)
+    db.session.flush()
+    on_commit(deliver_mail, message.id)
+    return message
 
 
-def discard_queued() -> None:
-    g.pop("mail_outbox", None)
-
-
-def deliver_queued() -> None:
-    """Send what this request or command queued. Failures are logged, never raised."""
-    outbox: list[Mail] = g.pop("mail_outbox", [])
-    for mail in outbox:
-        try:
-            send(mail)
-        except (OSError, smtplib.SMTPException) as error:
-            metrics.MAIL_FAILURES.labels(type(error).__name__).inc()
-            current_app.logger.exception("could not send mail %r to %s", mail.subject, mail.to)
-        else:
-            metrics.MAIL_SENT.inc()
-
-
-def _message(mail: Mail) -> EmailMessage:
+def _message(mail: OutboxMessage) -> EmailMessage:
     config = current_app.config
     msg = EmailMessage(policy=POLICY)
     msg["From"] = config["MAIL_DEFAULT_SENDER"]
-    msg["To"] = mail.to
+    msg["To"] = mail.to_address
     msg["Subject"] = mail.subject
-    msg["Message-ID"] = make_msgid(domain="tekser.local")
-    msg.set_content(mail.text)
-    if mail.html:
-        msg.add_alternative(mail.html, subtype="html")
+    msg["Message-ID"] = mail.message_id
+    msg["Date"] = formatdate(mail.created_at.timestamp(), usegmt=True)
+    msg.set_content(mail.text_body)
+    if mail.html_body:
+        msg.add_alternative(mail.html_body, subtype="html")
     return msg
 
 
-def send(mail: Mail) -> None:
+def send(mail: OutboxMessage) -> None:
+    """Hand one message to the SMTP server (or the log); raises what SMTP raises."""
     config = current_app.config
     msg = _message(mail)
     if config["MAIL_BACKEND"] == "console":

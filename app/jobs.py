@@ -1,0 +1,104 @@
+"""The job queue (Huey, ADR 0017): work that does not belong in a request.
+
+One ``huey`` for the process, its broker chosen by ``QUEUE_URL``: ``sqlite:///path`` (the
+embedded default, ``make run``), ``redis://...`` (production, several workers and machines) or
+``memory://``. ``QUEUE_IMMEDIATE`` runs each job at once, where it is enqueued (tests).
+
+Jobs are enqueued only after the unit of work that asks for them has committed
+(:func:`on_commit`, run by ``app.unit_of_work``): a rolled-back action starts nothing, and a job
+never sees rows that are not there yet. Each job ends as a request does, through the unit of
+work. The consumer (``huey_consumer app.tasks.huey``) loads ``app.tasks``, where every job is
+registered and the jobs' app is built from the environment, as ``flask`` builds its own.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+from flask import Flask, g, has_app_context
+from huey import Huey
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+huey = Huey("tekser", results=False, utc=True, storage_class=MemoryStorage)
+_consumer_app: Flask | None = None
+
+
+def storage_for(url: str) -> tuple[type, dict]:
+    """The Huey storage class and its arguments for ``QUEUE_URL``."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///") :])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStorage, {"filename": str(path)}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStorage, {"url": url}
+    if url == "memory://":
+        return MemoryStorage, {}
+    raise ValueError(f"QUEUE_URL must be sqlite:///..., redis://... or memory://, not {url!r}")
+
+
+def configure(url: str, immediate: bool = False) -> None:
+    """Point the process's queue at ``url`` (the consumer and the app must agree on it)."""
+    huey.storage_class, huey.storage_kwargs = storage_for(url)
+    huey.immediate = immediate
+    huey.storage = huey.create_storage()
+
+
+def init_app(app: Flask) -> None:
+    configure(app.config["QUEUE_URL"], app.config["QUEUE_IMMEDIATE"])
+
+
+def bind_consumer(app: Flask | None) -> None:
+    """Run this process's consumed jobs in ``app`` (an in-process consumer, tests)."""
+    global _consumer_app
+    _consumer_app = app
+
+
+def consumer_app() -> Flask:
+    """The app this process's consumed jobs run in (``app/tasks.py`` builds it)."""
+    if _consumer_app is None:
+        raise RuntimeError("no app for the jobs: run the consumer as huey_consumer app.tasks.huey")
+    return _consumer_app
+
+
+def in_app_context(func: Callable) -> Callable:
+    """Run ``func`` as a unit of work, committing at its end (or rolling back): in the consumer's
+    app context, or in immediate mode in the enqueuing one, after that one's commit."""
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        from app import unit_of_work
+
+        # Immediate mode: the enqueuing unit of work has committed; the job continues on its
+        # session (a second connection would wait for SQLite's write lock).
+        context = nullcontext() if has_app_context() else consumer_app().app_context()
+        with context:
+            try:
+                result = func(*args, **kwargs)
+            except Exception:
+                unit_of_work.rollback()
+                raise
+            unit_of_work.commit()
+            return result
+
+    return run
+
+
+def on_commit(task, *args, delay: float | None = None) -> None:
+    """Enqueue ``task(*args)`` once the current unit of work commits (dropped on rollback)."""
+    g.setdefault("jobs_on_commit", []).append((task, args, delay))
+
+
+def run_committed() -> None:
+    """Enqueue what the committed unit of work asked for."""
+    for task, args, delay in g.pop("jobs_on_commit", []):
+        if delay:
+            task.schedule(args, delay=delay)
+        else:
+            task(*args)
+
+
+def discard() -> None:
+    g.pop("jobs_on_commit", None)
