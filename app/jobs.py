@@ -13,12 +13,9 @@ registered and the jobs' app is built from the environment, as ``flask`` builds 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from contextlib import nullcontext
 from pathlib import Path
 
-from flask import Flask, g, has_app_context
+from flask import Flask, g
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
@@ -61,29 +58,6 @@ def consumer_app() -> Flask:
     if _consumer_app is None:
         raise RuntimeError("no app for the jobs: run the consumer as huey_consumer app.tasks.huey")
     return _consumer_app
-
-
-def in_app_context(func: Callable) -> Callable:
-    """Run ``func`` as a unit of work, committing at its end (or rolling back): in the consumer's
-    app context, or in immediate mode in the enqueuing one, after that one's commit."""
-
-    @functools.wraps(func)
-    def run(*args, **kwargs):
-        from app import unit_of_work
-
-        # Immediate mode: the enqueuing unit of work has committed; the job continues on its
-        # session (a second connection would wait for SQLite's write lock).
-        context = nullcontext() if has_app_context() else consumer_app().app_context()
-        with context:
-            try:
-                result = func(*args, **kwargs)
-            except Exception:
-                unit_of_work.rollback()
-                raise
-            unit_of_work.commit()
-            return result
-
-    return run
 
 
 def on_commit(task, *args, delay: float | None = None) -> None:

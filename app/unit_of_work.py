@@ -8,8 +8,18 @@ request hooks (``app/__init__.py``) and every ``flask`` command end through here
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, ParamSpec, TypeVar
+
+from flask import has_app_context
+
 from app import jobs, storage
 from app.extensions import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def commit() -> None:
@@ -35,3 +45,26 @@ def discard() -> None:
     """Drop what only a commit would have made real: stored files and queued mail."""
     storage.on_rollback()
     jobs.discard()
+
+
+def in_app_context(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` as a unit of work, committing at its end (or rolling back): in the consumer's
+    app context, or in immediate mode in the enqueuing one, after that one's commit."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        # Immediate mode: the enqueuing unit of work has committed; the job continues on its
+        # session (a second connection would wait for SQLite's write lock).
+        context: AbstractContextManager[Any] = (
+            nullcontext() if has_app_context() else jobs.consumer_app().app_context()
+        )
+        with context:
+            try:
+                result = func(*args, **kwargs)
+            except Exception:
+                rollback()
+                raise
+            commit()
+            return result
+
+    return run

@@ -6,8 +6,9 @@ from app import mail
 from app.auth import tokens
 from app.auth.models import User
 from app.extensions import db
-from app.jobs import huey, in_app_context
+from app.jobs import huey
 from app.links import external_url
+from app.unit_of_work import in_app_context
 
 
 def write_password_reset(user_id: int | None) -> None:

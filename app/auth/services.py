@@ -264,7 +264,7 @@ def request_password_reset(email: str) -> None:
         **({} if known else {"reason": "unknown_account" if user is None else "deactivated"}),
         email=clean_text(email),
     )
-    on_commit(send_password_reset, user.id if known else None)
+    on_commit(send_password_reset, user.id if user is not None and known else None)
 
 
 def reset_account_id(token: str, max_age: int) -> int | None:

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 from huey import crontab
+from sqlalchemy import CursorResult
 
 from app import metrics
 from app.db import utcnow
 from app.extensions import db
-from app.jobs import huey, in_app_context, on_commit
+from app.jobs import huey, on_commit
 from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.sending import send
+from app.unit_of_work import in_app_context
+
+if TYPE_CHECKING:
+    from sqlalchemy.sql.dml import Delete, Update
 
 # A claim older than this is a worker that died mid-send (SMTP has its own, shorter, timeout).
 STALE_CLAIM = timedelta(minutes=10)
@@ -26,10 +33,16 @@ STALE_CLAIM = timedelta(minutes=10)
 SWEEP_GRACE = timedelta(minutes=1)
 
 
+def _rowcount(statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE; how many rows it matched (a CursorResult's count, which
+    SQLAlchemy's types do not show on ``Session.execute``)."""
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount
+
+
 def claim(message_id: int) -> OutboxMessage | None:
     """Take the row for this worker, or None if it is sent, failed, not due or claimed."""
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = _rowcount(
         db.update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
@@ -41,7 +54,7 @@ def claim(message_id: int) -> OutboxMessage | None:
         )
         .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not claimed:
         return None
     db.session.commit()  # the claim is visible to other workers before the (slow) send
@@ -50,8 +63,6 @@ def claim(message_id: int) -> OutboxMessage | None:
 
 def deliver(message_id: int) -> bool:
     """Send one outbox message if it is due and unclaimed; True if it was sent now."""
-    from app.mail import send
-
     message = claim(message_id)
     if message is None:
         return False
@@ -164,8 +175,8 @@ def undelivered(limit: int = 200) -> list[OutboxMessage]:
 def prune_outbox() -> int:
     """Forget sent messages after ``MAIL_KEEP_SENT_DAYS`` (failed ones stay for the admins)."""
     before = utcnow() - timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
-    return db.session.execute(
+    return _rowcount(
         db.delete(OutboxMessage).where(
             OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < before
         )
-    ).rowcount
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Enum, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
 class OutboxStatus(enum.StrEnum):
@@ -18,7 +18,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A message to send. ``message_id`` (RFC 5322 Message-ID) is made once, here, so a message
     delivered twice after a crash is the same message to the receiving side."""
 

@@ -8,8 +8,9 @@ from datetime import date
 from flask import current_app
 from huey import crontab
 
-from app.jobs import huey, in_app_context
+from app.jobs import huey
 from app.review.digest import send_digests
+from app.unit_of_work import in_app_context
 
 
 def _once_per_day(name: str, day: date) -> bool:
