@@ -27,7 +27,7 @@ pg_tool() {  # the newest Debian PostgreSQL client, else the one on PATH
         echo "backup: $1 not found (install Debian's postgresql-client)" >&2; exit 1; }; fi
 }
 
-kind='' db_path='' pg_url='' pg_password='' storage_backend='' storage_folder=''
+kind='' db_path='' pg_url='' pg_password='' storage_backend='' storage_folder='' revision=''
 settings=$(tool settings)
 eval "$settings"
 
@@ -39,8 +39,6 @@ if ! mkdir "$out" 2>/dev/null; then
 fi
 partial=1
 trap '[ "$partial" = 1 ] && rm -rf "$out"' EXIT
-
-revision=$(tool revision)
 
 case "$kind" in
 postgresql)

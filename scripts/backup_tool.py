@@ -1,12 +1,13 @@
 """The Python half of scripts/backup.sh and scripts/restore.sh: reads the app's settings (the
 environment, with config.py's defaults), and does what needs a database driver.
 
-    backup_tool.py settings              -> shell assignments: kind, db_path, pg_url, ...
+    backup_tool.py settings [BACKUP]     -> shell assignments: kind, db_path, pg_url, storage,
+                                            revision, empty; with BACKUP, its files checked
+                                            against its manifest and backup_* assignments
     backup_tool.py sqlite-backup SRC DST -> a consistent copy (sqlite3's online backup API)
-    backup_tool.py revision              -> the database's alembic revision ("none" if unstamped)
-    backup_tool.py is-empty              -> exit 0 if the database holds no tables, else 1
     backup_tool.py manifest DIR ...      -> writes DIR/manifest.json
-    backup_tool.py verify DIR            -> checks the files against DIR/manifest.json
+
+One process does all a script needs to ask (importing config.py loads the app's package).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def database_url() -> str:
     return Config.SQLALCHEMY_DATABASE_URI
 
 
-def settings() -> None:
+def settings(backup: str | None = None) -> None:
+    checked = verify(backup) if backup else {}
     url = make_url(database_url())
     out = {"storage_backend": Config.STORAGE_BACKEND}
     out["storage_folder"] = Config.STORAGE_FOLDER or Config.UPLOAD_DIR
@@ -49,6 +51,7 @@ def settings() -> None:
         )
     else:
         sys.exit(f"backup: unsupported database {url.get_backend_name()!r} in DATABASE_URL")
+    out.update(revision=revision(), empty=int(is_empty()), **checked)
     for key, value in out.items():
         print(f"{key}={shlex.quote(str(value))}")
 
@@ -65,29 +68,32 @@ def sqlite_backup(source: str, target: str) -> None:
         dst.close()
 
 
-def revision() -> None:
-    engine = create_engine(database_url())
-    try:
-        with engine.connect() as conn:
-            if not inspect(conn).has_table("alembic_version"):
-                print("none")
-                return
-            print(conn.execute(text("SELECT version_num FROM alembic_version")).scalar() or "none")
-    finally:
-        engine.dispose()
-
-
-def is_empty() -> None:
+def revision() -> str:
+    """The database's alembic revision ("none" when it has none, or is missing)."""
     url = make_url(database_url())
     if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
-        sys.exit(0)
+        return "none"
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            tables = inspect(conn).get_table_names()
+            if not inspect(conn).has_table("alembic_version"):
+                return "none"
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() or "none"
     finally:
         engine.dispose()
-    sys.exit(1 if tables else 0)
+
+
+def is_empty() -> bool:
+    """True when the database holds no tables at all (or its SQLite file does not exist)."""
+    url = make_url(database_url())
+    if url.get_backend_name() == "sqlite" and not Path(url.database).exists():
+        return True
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return not inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
 
 
 def sha256(path: Path) -> str:
@@ -116,7 +122,7 @@ def manifest(folder: str, kind: str, dump: str, files: str, storage: str, rev: s
     (root / "manifest.json").write_text(json.dumps(data, indent=2) + "\n")
 
 
-def verify(folder: str) -> None:
+def verify(folder: str) -> dict[str, str]:
     root = Path(folder)
     try:
         data = json.loads((root / "manifest.json").read_text())
@@ -128,19 +134,18 @@ def verify(folder: str) -> None:
             sys.exit(f"restore: {name} is missing from {root}")
         if sha256(path) != expected:
             sys.exit(f"restore: {name} does not match its sha256 in manifest.json (damaged?)")
-    print(f"kind={shlex.quote(data['database'])}")
-    print(f"dump={shlex.quote(data['dump'])}")
-    print(f"storage={shlex.quote(data['storage'])}")
-    print(f"revision={shlex.quote(data['alembic_revision'])}")
+    return {
+        "backup_kind": data["database"],
+        "backup_dump": data["dump"],
+        "backup_storage": data["storage"],
+        "backup_revision": data["alembic_revision"],
+    }
 
 
 COMMANDS = {
     "settings": settings,
     "sqlite-backup": sqlite_backup,
-    "revision": revision,
-    "is-empty": is_empty,
     "manifest": manifest,
-    "verify": verify,
 }
 
 if __name__ == "__main__":

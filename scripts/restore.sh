@@ -28,18 +28,17 @@ pg_tool() {
         echo "restore: $1 not found (install Debian's postgresql-client)" >&2; exit 1; }; fi
 }
 
-kind='' db_path='' pg_url='' pg_password='' storage_backend='' storage_folder=''
-settings=$(tool settings)
+kind='' db_path='' pg_url='' pg_password='' storage_backend='' storage_folder='' empty=''
+backup_kind='' backup_dump='' backup_storage='' backup_revision=''
+settings=$(tool settings "$src")  # checks every file against the manifest first
 eval "$settings"
-manifest=$(tool verify "$src")
-backup_kind='' dump='' storage='' revision=''
-eval "$(echo "$manifest" | sed 's/^kind=/backup_kind=/')"
+dump=$backup_dump storage=$backup_storage revision=$backup_revision
 
 if [ "$backup_kind" != "$kind" ]; then
     echo "restore: the backup holds a $backup_kind database but DATABASE_URL is $kind" >&2
     exit 1
 fi
-if ! tool is-empty && [ "$force" = 0 ]; then
+if [ "$empty" != 1 ] && [ "$force" = 0 ]; then
     echo "restore: the database already holds tables; pass --force to replace it" >&2
     exit 1
 fi
