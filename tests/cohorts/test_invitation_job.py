@@ -83,7 +83,7 @@ def test_a_failing_batch_is_retried_from_where_it_stopped(app, login, world, mon
     assert len(outbox(app)) == 100  # the first batch committed, the second rolled back
     assert "Invitations sent: 100 of 250." in client.get(url).get_data(as_text=True)
 
-    retries = jobs.huey.read_schedule(datetime.utcnow() + timedelta(hours=1))  # noqa: DTZ003
+    retries = jobs.huey.read_schedule(datetime.utcnow() + timedelta(hours=1))
     assert [task.name for task in retries] == ["cohorts.invitations"]
     for task in retries:  # its delay has passed
         task.eta = None
