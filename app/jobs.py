@@ -17,7 +17,10 @@ from pathlib import Path
 
 from flask import Flask, g
 from huey import Huey
+from huey import signals as S
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+from app import metrics
 
 huey = Huey("tekser", results=False, utc=True, storage_class=MemoryStorage)
 _consumer_app: Flask | None = None
@@ -45,6 +48,23 @@ def configure(url: str, immediate: bool = False) -> None:
 
 def init_app(app: Flask) -> None:
     configure(app.config["QUEUE_URL"], app.config["QUEUE_IMMEDIATE"])
+    metrics.register_queue_depth(queue_depth)
+
+
+def queue_depth() -> dict[str, int]:
+    """Jobs waiting in the queue (read at each scrape; ``tekser_queue_depth``)."""
+    return {huey.name: huey.pending_count()}
+
+
+@huey.signal(S.SIGNAL_COMPLETE, S.SIGNAL_ERROR)
+def count_job(signal: str, task, exc: BaseException | None = None) -> None:
+    """Count each finished run in ``tekser_jobs``: succeeded, retried (failed with retries
+    left) or failed."""
+    if signal == S.SIGNAL_COMPLETE:
+        outcome = "succeeded"
+    else:
+        outcome = "retried" if task.retries else "failed"
+    metrics.JOBS.labels(huey.name, outcome).inc()
 
 
 def bind_consumer(app: Flask | None) -> None:

@@ -4,6 +4,8 @@ a job must be imported here, or the consumer cannot run it (tests/mail/test_jobs
 
 from app import create_app
 from app.auth.jobs import send_password_reset
+from app.cohorts.jobs import send_import_invitations
+from app.homework.jobs import sweep_uploads
 from app.jobs import bind_consumer, huey
 from app.mail.delivery import deliver_mail, prune_outbox, sweep_outbox
 from app.review.jobs import daily_digest
@@ -17,6 +19,8 @@ __all__ = [
     "deliver_mail",
     "huey",
     "prune_outbox",
+    "send_import_invitations",
     "send_password_reset",
     "sweep_outbox",
+    "sweep_uploads",
 ]

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.cohorts import enrolment, labels, services, summary
+from app.cohorts import enrolment, invitations, labels, services, summary
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
 from app.cohorts.policy import ensure_writable
 from app.extensions import db
@@ -58,12 +58,16 @@ def create(course_slug: str, name: str, starts, ends, locale: str, open_all: boo
 @click.argument("cohort_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Import without asking after the preview.")
-@click.option("--no-invite", is_flag=True, help="Do not email the invitations now.")
+@click.option(
+    "--no-invite",
+    is_flag=True,
+    help="Do not email the invitations now (`flask cohorts send-invitations` sends them).",
+)
 def enrol_command(cohort_id: int, file: str, yes: bool, no_invite: bool) -> None:
     """Enrol the students listed in FILE (CSV: name, email, language) into COHORT_ID.
 
     The file is checked first and every row's outcome shown; nothing is written until you
-    confirm. New accounts get an invitation email in their language."""
+    confirm. New accounts get an invitation email in their language, sent by the job queue."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise click.ClickException(f"no cohort {cohort_id}")
@@ -105,23 +109,23 @@ def enrol_command(cohort_id: int, file: str, yes: bool, no_invite: bool) -> None
         click.echo("nothing changed")
         return
     try:
-        enrolment.confirm_import(preview, cohort, actor=None, invite_limit=0)
+        enrolment.confirm_import(preview, cohort, actor=None, invite=not no_invite)
     except enrolment.ImportConflict as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     commit()
     click.echo(f"enrolled {counts['new'] + counts['existing']} students")
-    if not no_invite:
-        _send_invitations(preview.id)
+    if counts["new"] and not no_invite:
+        click.echo(f"{counts['new']} invitations are queued")
 
 
 def _send_invitations(import_id: int) -> None:
+    """Send the import's waiting invitations here, batch by batch (what its job does)."""
     preview = db.session.get(EnrolmentImport, import_id)
-    cohort = db.session.get(Cohort, preview.cohort_id)
     with click.progressbar(length=len(preview.pending_invites), label="inviting") as bar:
-        while preview.pending_invites:
-            bar.update(enrolment.send_invitations(preview, cohort, limit=200))
+        while taken := invitations.send_invitation_batch(import_id, invitations.invite_batch()):
             commit()
+            bar.update(taken)
 
 
 @cohorts.command("send-invitations")

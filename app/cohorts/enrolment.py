@@ -5,8 +5,8 @@ in chunks (one query per chunk, never per row), and stores the outcome of each r
 ``EnrolmentImport``; nothing else is written. ``confirm_import`` checks the rows again against
 the database as it is now and inserts accounts, role grants and enrolments in bulk; a second
 confirm of the same preview changes nothing. New accounts get an invitation with a link to
-set their password, sent in batches after the commit (``send_invitations``), so ten thousand
-rows never hold a request while mail goes out.
+set their password, sent by a job enqueued at the commit (``app/cohorts/jobs.py``), in batches of
+their own transactions, so ten thousand rows never hold a request while mail goes out.
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ from app.audit.services import record
 from app.auth.models import RoleGrant, User
 from app.cohorts.csvparse import DEFAULT_MAX_ROWS, FileProblem, Reason, read_rows
 from app.cohorts.errors import EnrolmentError
-from app.cohorts.invitations import can_invite, send_invitation
+from app.cohorts.jobs import send_import_invitations
 from app.cohorts.models import Cohort, Enrolment, EnrolmentImport
 from app.cohorts.policy import ensure_writable
 from app.db import utcnow
 from app.extensions import db
+from app.jobs import on_commit
 from app.policy import Role
 
 __all__ = ["FileProblem", "Outcome", "Reason", "confirm_import", "preview_import"]
@@ -54,10 +55,6 @@ class ImportConflict(EnrolmentError):
 
 def max_rows() -> int:
     return int(current_app.config.get("ENROL_MAX_ROWS", DEFAULT_MAX_ROWS))
-
-
-def invite_batch() -> int:
-    return int(current_app.config.get("ENROL_INVITE_BATCH", 1000))
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -163,9 +160,10 @@ def recent_imports(cohort_id: int, limit: int = 10) -> list[EnrolmentImport]:
     )
 
 
-def confirm_import(preview: EnrolmentImport, cohort: Cohort, *, actor, invite_limit=None) -> bool:
+def confirm_import(preview: EnrolmentImport, cohort: Cohort, *, actor, invite: bool = True) -> bool:
     """Apply a preview in the caller's transaction; False (and nothing changed) if it was
-    confirmed already. The rows are checked again, since accounts may have appeared since."""
+    confirmed already. The rows are checked again, since accounts may have appeared since.
+    With ``invite``, the invitations job is enqueued when the transaction commits."""
     ensure_writable(cohort)
     now = utcnow()
     claimed = db.session.execute(
@@ -202,10 +200,14 @@ def confirm_import(preview: EnrolmentImport, cohort: Cohort, *, actor, invite_li
         filename=preview.filename,
         counts=preview.counts,
     )
-    send_invitations(
-        preview, cohort, limit=invite_batch() if invite_limit is None else invite_limit
-    )
+    if invite and new_ids:
+        queue_invitations(preview)
     return True
+
+
+def queue_invitations(preview: EnrolmentImport) -> None:
+    """Send the import's waiting invitations from the queue, after the commit."""
+    on_commit(send_import_invitations, preview.id)
 
 
 def _create_accounts(cohort: Cohort, rows: list[list]) -> list[int]:
@@ -253,26 +255,3 @@ def _enrol_all(cohort: Cohort, user_ids: list[int], now) -> None:
                 for uid in chunk
             ],
         )
-
-
-def send_invitations(preview: EnrolmentImport, cohort: Cohort, *, limit: int) -> int:
-    """Queue invitations for up to ``limit`` of the preview's new accounts; the mail goes out
-    after the commit. Returns how many were queued."""
-    pending = list(preview.pending_invites or [])
-    batch, rest = pending[:limit], pending[limit:]
-    if not batch:
-        return 0
-    users = {}
-    for chunk in _chunks(batch):
-        users.update(
-            (u.id, u) for u in db.session.scalars(db.select(User).where(User.id.in_(chunk)))
-        )
-    for user_id in batch:
-        user = users.get(user_id)
-        if user is None or not can_invite(user):
-            continue  # gone, deactivated, or has set a password already
-        send_invitation(user, cohort)
-    preview.pending_invites = rest
-    preview.invites_sent = (preview.invites_sent or 0) + len(batch)
-    db.session.flush()
-    return len(batch)

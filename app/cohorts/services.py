@@ -29,10 +29,9 @@ from app.cohorts.enrolment import ImportConflict as ImportConflict
 from app.cohorts.enrolment import Outcome as Outcome
 from app.cohorts.enrolment import confirm_import as confirm_import
 from app.cohorts.enrolment import find_import as find_import
-from app.cohorts.enrolment import invite_batch as invite_batch
 from app.cohorts.enrolment import preview_import as preview_import
+from app.cohorts.enrolment import queue_invitations as queue_invitations
 from app.cohorts.enrolment import recent_imports as recent_imports
-from app.cohorts.enrolment import send_invitations as send_invitations
 from app.cohorts.errors import CohortArchived as CohortArchived
 from app.cohorts.errors import CohortChanged as CohortChanged
 from app.cohorts.errors import EnrolmentError as EnrolmentError

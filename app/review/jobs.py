@@ -13,7 +13,8 @@ from app.review.digest import send_digests
 from app.unit_of_work import in_app_context
 
 
-def _once_per_day(name: str, day: date) -> bool:
+def once_per_day(name: str, day: date) -> bool:
+    """Take ``name``'s key for ``day`` in the queue's storage; False if it was taken already."""
     return huey.put_if_empty(f"{name}:{day.isoformat()}", "1")
 
 
@@ -22,7 +23,7 @@ def _once_per_day(name: str, day: date) -> bool:
 def daily_digest(day: date | None = None) -> int | None:
     """Send the digest unless today's has been sent (by another worker, or by hand)."""
     day = day or date.today()
-    if not _once_per_day("review.digest", day):
+    if not once_per_day("review.digest", day):
         current_app.logger.info("review digest for %s already sent", day)
         return None
     return send_digests()

@@ -3,8 +3,19 @@ cohorts, in their language; reviewers with nothing waiting get none."""
 
 from datetime import timedelta
 
+import pytest
+
+from app.jobs import huey
 from app.policy import Role
 from tests.fixtures.homework import assign, make_submission
+
+
+@pytest.fixture(autouse=True)
+def _a_new_day():
+    """The day's key lives in the queue's storage, which outlives one test on the shared app."""
+    huey.flush()
+    yield
+    huey.flush()
 
 
 def test_digest_counts_only_the_reviewers_own_cohorts(app, world, make_user, mailbox):
@@ -57,4 +68,23 @@ def test_the_daily_job_sends_the_digest_once_per_day(app, world, mailbox):
     assert len(mailbox.to(world.reviewer.email)) == 1
     with app.app_context():
         assert daily_digest.call_local(date(2031, 5, 5)) == 1
+    assert len(mailbox.to(world.reviewer.email)) == 2
+
+
+def test_the_command_and_the_daily_job_share_the_days_key(app, world, mailbox):
+    """By hand first: the scheduled job of the same day sends nothing; --force sends again."""
+    from datetime import date
+
+    from app.review.jobs import daily_digest
+
+    make_submission(app, world.owner, world.cohort_a, module_id=world.modules["m1"])
+    runner = app.test_cli_runner()
+    assert "digest sent to 1 reviewer(s)" in runner.invoke(args=["review", "digest"]).output
+    with app.app_context():
+        assert daily_digest.call_local(date.today()) is None
+    again = runner.invoke(args=["review", "digest"])
+    assert again.exit_code == 0 and "sent already" in again.output
+    assert len(mailbox.to(world.reviewer.email)) == 1
+    forced = runner.invoke(args=["review", "digest", "--force"])
+    assert "digest sent to 1 reviewer(s)" in forced.output
     assert len(mailbox.to(world.reviewer.email)) == 2

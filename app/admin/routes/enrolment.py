@@ -106,7 +106,8 @@ def send_invitations(cohort_id: int, token: str):
     cohort, preview = _load(cohort_id, token)
     if not SendInvitationsForm().validate_on_submit() or preview.status != "confirmed":
         abort(400)
-    sent = cohorts.send_invitations(preview, cohort, limit=cohorts.invite_batch())
+    sent = len(preview.pending_invites or [])
+    cohorts.queue_invitations(preview)
     flash(
         ngettext(
             "%(num)d invitation is on its way.", "%(num)d invitations are on their way.", sent
