@@ -124,6 +124,8 @@ class Config:
     QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}")
     # Run each job at once, inside the unit of work that commits it (tests; one-process sites).
     QUEUE_IMMEDIATE = _bool("QUEUE_IMMEDIATE", False)
+    # CSV enrolment invitations: how many one job step sends (each step its own transaction).
+    ENROL_INVITE_BATCH = _int("ENROL_INVITE_BATCH", 100)
 
     # Rate limits: counters in memory for one process, Redis when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

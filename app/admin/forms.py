@@ -92,7 +92,7 @@ class ConfirmImportForm(FlaskForm):
 
 
 class SendInvitationsForm(FlaskForm):
-    submit = SubmitField(_l("Send the next invitations"))
+    submit = SubmitField(_l("Send the remaining invitations"))
 
 
 class ReviewerForm(FlaskForm):

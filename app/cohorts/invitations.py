@@ -25,7 +25,7 @@ from app.links import external_url
 
 def invite_batch() -> int:
     """How many invitations one transaction of the invitations job sends."""
-    return int(current_app.config.get("ENROL_INVITE_BATCH", 100))
+    return int(current_app.config["ENROL_INVITE_BATCH"])
 
 
 class InvitationError(ValueError):
