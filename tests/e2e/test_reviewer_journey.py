@@ -53,6 +53,8 @@ def test_reviewer_in_russian_grades_only_their_group(live_server, phone, admin_a
     elsewhere = phone(locale="kk")
     log_in(elsewhere, live_server.url, other, "kk")
     elsewhere.get_by_role("link", name=tr("Review", "kk"), exact=True).click()
+    # The queue is read once it is the page shown (a loaded machine was still on the last one).
+    elsewhere.get_by_role("heading", name=tr("Review queue", "kk")).wait_for()
     theirs = submission_links(elsewhere)
     assert theirs
 
