@@ -63,6 +63,9 @@ def app_env(database_url: str, secret: str, tmp: Path) -> dict[str, str]:
         PASSWORD_HASH_METHOD="scrypt",  # noqa: S106 (a method name, as production has it)
         UPLOAD_DIR=str(tmp / "uploads"),
         PYTHONPATH=str(ROOT),
+        # The in-process steps (seed, SQL counts, profiles) use Flask's test client, whose
+        # requests name the host "localhost"; production answers only trusted hosts.
+        TRUSTED_HOSTS="localhost",
     )
     return env
 

@@ -18,6 +18,7 @@ import sys
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 access_log = logging.getLogger("tekser.access")
 
@@ -51,10 +52,13 @@ def request_fields() -> dict:
         "path": request.path,
         "remote_addr": request.remote_addr,
     }
-    # Flask-Login keeps the loaded user here; reading current_user would load it (a query).
+    # Flask-Login keeps the loaded user here; reading current_user would load it (a query), and
+    # so would reading a column of the user after the request's commit expired it: the identity
+    # map knows the id without either. An anonymous user is not a mapped object.
     user = g.get("_login_user")
-    if user is not None and getattr(user, "is_authenticated", False):
-        fields["user_id"] = getattr(user, "id", None)
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    if state is not None and state.identity:
+        fields["user_id"] = state.identity[0]
     return fields
 
 
