@@ -47,6 +47,32 @@ def test_the_access_line_names_the_signed_in_user(production_app, app, make_user
     assert line["user_id"] == user.id
 
 
+def test_naming_the_user_costs_no_query(production_app, app, make_user, login, capsys):
+    """The id comes from the identity map: reading the user after the request's commit expired
+    it would load the user again (one more statement on every signed-in page)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    target = production_app(empty=False, BASE_URL="http://localhost")
+    client = login(target.test_client(), make_user())
+    counted: list[str] = []
+    with target.app_context():
+        engine = db.engine
+    listener = lambda *args: counted.append(args[2])  # noqa: E731 (statement text)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get("/account")
+        with_json = len(counted)
+        target.config["LOG_FORMAT"] = "text"
+        counted.clear()
+        client.get("/account")
+        without = len(counted)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert with_json == without, counted
+
+
 def test_a_safe_incoming_request_id_is_kept(production_app, capsys):
     client = production_app().test_client()
     capsys.readouterr()
