@@ -289,24 +289,6 @@ def quiz_answers(module_folder: str) -> dict[str, list[str]]:
     return {q["id"]: q for q in data["questions"]}
 
 
-def page_weight(page, url: str) -> int:
-    """Bytes transferred for ``url`` and everything it loads, from the browser's network log
-    (the video itself excepted: it streams only when played)."""
-    sizes: list[int] = []
-
-    def on_finished(request):
-        response = request.response()
-        if response is None or request.resource_type == "media":
-            return
-        measured = request.sizes()
-        sizes.append(measured["responseBodySize"] + measured["responseHeadersSize"])
-
-    page.on("requestfinished", on_finished)
-    page.goto(url, wait_until="networkidle")
-    page.remove_listener("requestfinished", on_finished)
-    return sum(sizes)
-
-
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 # Long, realistic data that a phone layout must hold: a Kazakh double-barrelled name, a claim

@@ -267,3 +267,21 @@ def check_phone_details(page) -> None:
     fieldset border runs through its legend, no list item shows two markers."""
     problems = page.evaluate(_DETAILS_JS)
     assert problems == [], f"{page.url}: {problems}"
+
+
+def page_weight(page, url: str) -> int:
+    """Bytes transferred for ``url`` and everything it loads, from the browser's network log
+    (the video itself excepted: it streams only when played)."""
+    sizes: list[int] = []
+
+    def on_finished(request):
+        response = request.response()
+        if response is None or request.resource_type == "media":
+            return
+        measured = request.sizes()
+        sizes.append(measured["responseBodySize"] + measured["responseHeadersSize"])
+
+    page.on("requestfinished", on_finished)
+    page.goto(url, wait_until="networkidle")
+    page.remove_listener("requestfinished", on_finished)
+    return sum(sizes)

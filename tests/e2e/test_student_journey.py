@@ -22,11 +22,10 @@ from tests.e2e.conftest import (
     log_in,
     long_url,
     make_reviewer,
-    page_weight,
     quiz_answers,
     tr,
 )
-from tests.e2e.phone import assert_tappable, check_accessibility, font_setups
+from tests.e2e.phone import assert_tappable, check_accessibility, font_setups, page_weight
 
 pytestmark = pytest.mark.e2e
 MODULES = [
