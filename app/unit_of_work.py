@@ -14,12 +14,14 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ParamSpec, TypeVar
 
 from flask import has_app_context
+from sqlalchemy.exc import IntegrityError
 
 from app import jobs, storage
 from app.extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M")
 
 
 def commit() -> None:
@@ -68,3 +70,19 @@ def in_app_context(func: Callable[P, R]) -> Callable[P, R]:
             return result
 
     return run
+
+
+def add_or_take_winner(row: M, winner: Callable[[], M | None]) -> tuple[M, bool]:
+    """Insert ``row`` in a savepoint; if a unique constraint says another request inserted the
+    same thing a moment ago (a double click, two tabs, two admins), go on with that one:
+    ``winner()`` reads it. ``(row, True)`` when this request inserted it, ``(winner, False)``
+    otherwise; the IntegrityError is raised again when there is no winner to take."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        found = winner()
+        if found is None:
+            raise
+        return found, False
+    return row, True

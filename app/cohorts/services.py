@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select
-from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.cohorts import summary
@@ -47,6 +46,7 @@ from app.cohorts.summary import note_completed as note_completed
 from app.db import utcnow
 from app.extensions import db
 from app.learning.models import Course
+from app.unit_of_work import add_or_take_winner
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -117,19 +117,14 @@ def enrol(user: User, cohort: Cohort) -> Enrolment:
     enrolment = Enrolment(
         cohort_id=cohort.id, course_id=cohort.course_id, user_id=user.id, enrolled_at=utcnow()
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(enrolment)
-    except IntegrityError:
-        # A double click on "Join": the other request enrolled the student a moment ago.
-        existing = enrolment_for(user.id, cohort.course_id)
-        if existing is None:
-            raise
-        if existing.cohort_id != cohort.id:
-            raise EnrolmentError(
-                _l("You are already taking this course in another group.")
-            ) from None
-        return existing
+    # A double click on "Join": the other request may have enrolled the student a moment ago.
+    enrolment, created = add_or_take_winner(
+        enrolment, lambda: enrolment_for(user.id, cohort.course_id)
+    )
+    if not created:
+        if enrolment.cohort_id != cohort.id:
+            raise EnrolmentError(_l("You are already taking this course in another group."))
+        return enrolment
     return enrolment
 
 
@@ -179,15 +174,16 @@ def assign_reviewer(cohort: Cohort, user: User) -> CohortReviewer:
     if existing:
         return existing
     assignment = CohortReviewer(cohort_id=cohort.id, user_id=user.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(assignment)
-    except IntegrityError:  # another admin assigned the same reviewer a moment ago
-        return db.session.scalars(
+    assignment, created = add_or_take_winner(  # another admin may have assigned them just now
+        assignment,
+        lambda: db.session.scalars(
             select(CohortReviewer).where(
                 CohortReviewer.cohort_id == cohort.id, CohortReviewer.user_id == user.id
             )
-        ).one()
+        ).first(),
+    )
+    if not created:
+        return assignment
     record("cohort.reviewer_assigned", target=cohort, reviewer_id=user.id)
     return assignment
 

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app import storage
 from app.cohorts import services as cohorts
@@ -40,6 +39,7 @@ from app.homework.states import HomeworkState as HomeworkState
 from app.homework.states import homework_states as homework_states
 from app.homework.states import states_from_attempts as states_from_attempts
 from app.homework.states import visible_status as visible_status
+from app.unit_of_work import add_or_take_winner
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage
@@ -132,15 +132,7 @@ def _first_attempt(user_id: int, module_id: int, cohort_id: int) -> tuple[Submis
     draft = Submission(
         user_id=user_id, module_id=module_id, cohort_id=cohort_id, attempt_no=1, status=Status.DRAFT
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(draft)
-    except IntegrityError:
-        found = latest_for_update(user_id, module_id)
-        if found is None:
-            raise
-        return found, False
-    return draft, True
+    return add_or_take_winner(draft, lambda: latest_for_update(user_id, module_id))
 
 
 # --- the fact-check data -------------------------------------------------------------------

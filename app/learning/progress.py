@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.cohorts import services as cohorts
@@ -22,6 +21,7 @@ from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
 from app.learning.signals import course_completed
+from app.unit_of_work import add_or_take_winner
 
 if TYPE_CHECKING:
     from app.cohorts.models import Cohort
@@ -162,16 +162,15 @@ def _row(user_id: int, module: Module) -> ModuleProgress:
         )
     )
     if row is None:
-        row = ModuleProgress(user_id=user_id, module_id=module.id, video_seconds=0)
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:  # another request of the same student created it just now
-            row = db.session.scalar(
+        # Another request of the same student may have created it just now.
+        row, _created = add_or_take_winner(
+            ModuleProgress(user_id=user_id, module_id=module.id, video_seconds=0),
+            lambda: db.session.scalar(
                 db.select(ModuleProgress).where(
                     ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
                 )
-            )
+            ),
+        )
     row.last_activity_at = utcnow()
     cohorts.note_activity(user_id, row.last_activity_at, course_id=module.course_id)
     return row

@@ -6,12 +6,12 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.learning import progress
 from app.learning.models import Module, QuizAttempt, QuizQuestion
+from app.unit_of_work import add_or_take_winner
 
 FIELD_PREFIX = "q-"
 MAX_FIELDS = 200
@@ -85,15 +85,10 @@ def submit_quiz(user_id: int, module: Module, answers: dict[str, list[str]], tok
         total=total,
         passed=passed,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-    except IntegrityError:
-        # The same form, submitted twice at once: the other request recorded it.
-        existing = _attempt_by_token(user_id, token)
-        if existing is None:
-            raise
-        return Result(existing, created=False)
+    # The same form, submitted twice at once: the other request recorded it.
+    recorded, created = add_or_take_winner(attempt, lambda: _attempt_by_token(user_id, token))
+    if not created:
+        return Result(recorded, created=False)
     progress.record_quiz_attempt(user_id, module, passed=passed)
     if passed:
         progress.refresh_completion(user_id, module)
