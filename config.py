@@ -167,6 +167,11 @@ class Config:
     # Development and tests may sign with a key generated into instance/; production never.
     CERT_ALLOW_DEV_KEY = _bool("CERT_ALLOW_DEV_KEY", False)
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    # Video progress reports per student (the player sends one every 15 s while playing, and on
+    # pause, end and leaving the page): room for a few tabs, not for a flood.
+    VIDEO_PROGRESS_RATE_LIMIT = os.environ.get(
+        "VIDEO_PROGRESS_RATE_LIMIT", "30 per minute;600 per hour"
+    )
 
     # Trust X-Forwarded-* from this many proxies (0 when serving directly).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
