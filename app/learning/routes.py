@@ -24,7 +24,7 @@ MODULE = "/courses/<course_slug>/modules/<module_slug>"
 MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 QUIZ_POST_MAX = 32 * 1024
-PROGRESS_POST_MAX = 8 * 1024
+PROGRESS_POST_MAX = 16 * 1024
 
 
 def _load(course_slug: str, module_slug: str) -> services.ModuleContext:
