@@ -19,7 +19,8 @@ MAX_SECONDS = 24 * 3600  # no lesson video is longer; anything beyond is not a t
 MAX_FIELD_CHARS = 4096  # the ``ranges`` field of one report
 MAX_RANGES_PER_REPORT = 50
 MAX_STORED_RANGES = 64  # per module and language, after merging
-NEAR_END = 5.0  # seconds: a stop this close to the end resumes from the start
+NEAR_END = 5.0  # seconds (at most a tenth of the video): a stop this close to the end resumes
+# from the start
 
 
 class BadReport(ValueError):
@@ -149,11 +150,12 @@ def stored_ranges(value: Any) -> list[Range]:
 
 def resume_at(position: Any, duration: float | None) -> float:
     """Where playback should start again: the last position, or 0 when there is none or it is
-    within ``NEAR_END`` seconds of the end (the student finished; play from the start)."""
+    within ``NEAR_END`` seconds (a tenth of a short video) of the end: the student finished,
+    so play from the start."""
     try:
         at = _seconds(position)
     except BadReport:
         return 0.0
-    if duration and duration > 0 and at >= duration - NEAR_END:
+    if duration and duration > 0 and at >= duration - min(NEAR_END, duration / 10):
         return 0.0
     return _tenth(at)

@@ -134,6 +134,8 @@ def test_resume_position():
     assert watching.resume_at(42.34, 100) == 42.3
     assert watching.resume_at(96, 100) == 0  # finished: from the start
     assert watching.resume_at(96, None) == 96  # unknown length: where it stopped
+    assert watching.resume_at(10.5, 12) == 10.5  # a short clip: within its last tenth only
+    assert watching.resume_at(10.9, 12) == 0
     assert watching.resume_at(None, 100) == 0
     assert watching.resume_at("42", 100) == 0
     assert watching.resume_at(-3, 100) == 0

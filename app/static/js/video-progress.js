@@ -16,7 +16,8 @@
   "use strict";
   var PERIOD = 15000;      // ms between reports while playing
   var MAX_RANGES = 50;     // per report (the server refuses more)
-  var NEAR_END = 5;        // s: a stop this close to the end starts again from the beginning
+  var NEAR_END = 5;        // s (at most a tenth of the media): a stop this close to the end
+                           // starts again from the beginning (as the server's resume_at)
   var MAX_STEP = 3;        // s of media time between two timeupdates; more is a jump
 
   function tenth(x) { return Math.round(x * 10) / 10; }
@@ -106,7 +107,7 @@
     // Resume: seek to where the student stopped, once, on the first play.
     function seekToResume() {
       var at = parseFloat(media.dataset.resume) || 0, d = duration();
-      if (at > 0 && (!d || at < d - NEAR_END)) { media.currentTime = at; }
+      if (at > 0 && (!d || at < d - Math.min(NEAR_END, d / 10))) { media.currentTime = at; }
     }
     media.addEventListener("play", function () {
       if (resumed) { return; }
