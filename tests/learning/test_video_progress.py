@@ -242,3 +242,19 @@ def test_reports_are_rate_limited_per_student(app_factory, login, student):
         for i in range(5)
     ]
     assert codes == [204, 204, 204, 429, 429]
+
+
+def test_the_player_costs_the_page_one_statement(
+    app, client, login, student, with_video_file, count_queries
+):
+    """The resume position is read only where the page shows a tracked player."""
+    login(client, student)
+    client.get(M1)
+    with count_queries() as with_player:
+        assert client.get(M1).status_code == 200
+    with app.app_context():
+        db.session.scalar(db.select(Module).where(Module.slug == "m1")).video_file = None
+        db.session.commit()
+    with count_queries() as without:
+        assert client.get(M1).status_code == 200
+    assert with_player.count == without.count + 1
