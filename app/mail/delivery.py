@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.dml import Delete, Update
 
 
-
 def stale_claim() -> timedelta:
     """A claim older than this is a worker that died mid-send (``MAIL_CLAIM_STALE_SECONDS``;
     SMTP has its own, shorter, timeout)."""

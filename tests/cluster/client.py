@@ -42,7 +42,7 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tu
         )
     for name, filename, data in files:
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
             f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
         )
         parts.append(head.encode() + data + b"\r\n")

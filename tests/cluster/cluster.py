@@ -7,6 +7,7 @@ deploy/tekser.env.example; each runs in its own process group so a test can SIGK
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -64,22 +65,23 @@ class Process:
         """SIGKILL the whole group (a node's gunicorn master and its workers): a crash."""
         if self.popen is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.popen.wait(timeout=10)
 
+    def ask_to_stop(self) -> None:
+        """The unit's stop signal (what ``systemctl stop`` sends)."""
+        if self.alive:
+            assert self.popen is not None
+            self.popen.send_signal(self.stop_signal)
+
     def stop(self) -> None:
-        """The unit's stop signal, then SIGKILL for whatever is left of the group."""
+        """The stop signal, then SIGKILL for whatever is left of the group after 15 s."""
         if self.popen is None:
             return
-        if self.alive:
-            self.popen.send_signal(self.stop_signal)
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
+        self.ask_to_stop()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=15)
         self.kill()
 
     def log_lines(self) -> list[dict]:
@@ -240,6 +242,7 @@ class Cluster:
         mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
         # As root, nginx's workers would be "nobody", who cannot read the test's private folder.
         user = "user root;" if os.geteuid() == 0 else ""
+        temp = root / "tmp"
         (root / "nginx.conf").write_text(
             f"""{user}
 worker_processes 1;
@@ -250,17 +253,25 @@ events {{ worker_connections 256; }}
 http {{
     {mime}
     default_type application/octet-stream;
-    client_body_temp_path {root}/tmp/body;
-    proxy_temp_path {root}/tmp/proxy;
-    fastcgi_temp_path {root}/tmp/fastcgi;
-    uwsgi_temp_path {root}/tmp/uwsgi;
-    scgi_temp_path {root}/tmp/scgi;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
     include {self.deploy}/nginx/tekser.conf;
 }}
 """
         )
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        argv = [binary, "-p", str(root), "-c", str(root / "nginx.conf"), "-e", str(root / "error.log")]
+        argv = [
+            binary,
+            "-p",
+            str(root),
+            "-c",
+            str(root / "nginx.conf"),
+            "-e",
+            str(root / "error.log"),
+        ]
         env = {"PATH": "/usr/sbin:/usr/bin:/bin", "TMPDIR": str(root / "tmp")}
         process = Process("nginx", argv, env, root, self.folder / "nginx.log", signal.SIGQUIT)
         self.processes["nginx"] = process.start()
@@ -281,6 +292,9 @@ http {{
         wait_for(self.base + "/readyz", nginx)
 
     def stop(self) -> None:
+        """Every service asked at once (each one finishes its work in hand), then ended."""
+        for process in self.processes.values():
+            process.ask_to_stop()
         for process in reversed(list(self.processes.values())):
             process.stop()
 

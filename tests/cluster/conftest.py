@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="the two-node test needs " + " and ".join(missing))
     for item in items:
-        if "cluster" in item.keywords:
+        if item.get_closest_marker("cluster"):
             item.add_marker(skip)
 
 

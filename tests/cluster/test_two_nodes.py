@@ -101,7 +101,7 @@ def test_homework_uploaded_through_node_1_is_seen_by_a_reviewer_on_node_2(cluste
     sent = student.post_files(HW, form, [("screenshots", "snow.png", noise_png(120))])
     assert sent.status == 302, sent.text[-2000:]
     [(submission_id,)] = cluster.query(
-        "SELECT s.id FROM submission s JOIN \"user\" u ON u.id = s.user_id "
+        'SELECT s.id FROM submission s JOIN "user" u ON u.id = s.user_id '
         "WHERE u.email = %s AND s.status = 'submitted'",
         "student.en@demo.tekser.kz",
     )
@@ -174,9 +174,10 @@ def test_a_node_killed_mid_upload_loses_nothing_and_the_cluster_recovers(cluster
 
     def node1_serves() -> bool:
         reply = student.get("/readyz")
-        return reply.status == 200 and cluster.served_by([reply.request_id]).get(
-            reply.request_id
-        ) == "node1"
+        return (
+            reply.status == 200
+            and cluster.served_by([reply.request_id]).get(reply.request_id) == "node1"
+        )
 
     wait_until(node1_serves, 30, "nginx to route to the restarted node 1")
     assert student.get(HW).status == 200
