@@ -3,15 +3,22 @@ each other and with the app's settings, and start one scheduler. The two-node te
 
 from __future__ import annotations
 
+import getpass
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from config import Config
 from tests.cluster.units import ENV_EXAMPLE, Unit, read_env_file, render_module
+from tests.fixtures.app import ROOT
 
 render = render_module()
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 VALUES = {
     "TEKSER_ROOT": "/opt/tekser/app",
     "TEKSER_VENV": "/opt/tekser/venv",
@@ -100,3 +107,39 @@ def test_the_environment_file_is_what_production_refuses_to_start_without(tmp_pa
     ProductionConfig.check(env)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig.check(read_env_file(ENV_EXAMPLE))
+
+
+def local_values(folder: Path) -> dict[str, str]:
+    """Paths that exist here, so the checkers can look at the programs and folders."""
+    return VALUES | {
+        "TEKSER_ROOT": str(ROOT),
+        "TEKSER_VENV": sys.prefix,
+        "TEKSER_ENV_FILE": str(ENV_EXAMPLE),
+        "TEKSER_USER": getpass.getuser(),
+        "LISTEN": "127.0.0.1:8080",
+        "STORAGE_FOLDER": str(folder / "storage"),
+        "NGINX_LOG_DIR": str(folder),
+        "NGINX_EXTRA_DIR": str(folder / "tekser.d"),
+    }
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="needs systemd-analyze")
+def test_systemd_accepts_the_units(tmp_path):
+    render.render_all(tmp_path, local_values(tmp_path))
+    units = sorted(str(p) for p in (tmp_path / "systemd").glob("*.service"))
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", *units], capture_output=True, text=True, timeout=60
+    )
+    assert (checked.returncode, checked.stdout + checked.stderr) == (0, "")
+
+
+@pytest.mark.skipif(not NGINX, reason="needs nginx")
+def test_nginx_accepts_the_site(tmp_path):
+    render.render_all(tmp_path, local_values(tmp_path))
+    main = tmp_path / "nginx-main.conf"
+    main.write_text(f"events {{}}\nhttp {{ include {tmp_path}/nginx/tekser.conf; }}\n")
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
