@@ -243,3 +243,8 @@ def test_a_worker_killed_mid_send_loses_no_mail_and_sends_none_twice(cluster, sm
 
     assert any("mail.sweep" in message for message in periodic("scheduler"))
     assert periodic("worker") == []
+    # The worker is back and working for the queue again.
+    worker = cluster.processes["worker"]
+    assert worker.alive
+    started = [x for x in worker.log_lines() if x["message"].startswith("Huey consumer started")]
+    assert len(started) == 2
