@@ -116,6 +116,11 @@ class Config:
     # seconds (doubled on each further try: 30 s, 1 min, 2 min, ... then "failed").
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 6)
     MAIL_RETRY_DELAY = _int("MAIL_RETRY_DELAY", 30)
+    # A claim older than this belongs to a worker that died mid-send: the per-minute sweep sends
+    # the message again (same Message-ID). Keep it well above the longest SMTP conversation.
+    MAIL_CLAIM_STALE_SECONDS = _int("MAIL_CLAIM_STALE_SECONDS", 600)
+    # The sweep leaves unclaimed rows this young to the job enqueued at their commit.
+    MAIL_SWEEP_GRACE_SECONDS = _int("MAIL_SWEEP_GRACE_SECONDS", 60)
     # Sent messages are kept this long (for support questions), then deleted by a daily job.
     MAIL_KEEP_SENT_DAYS = _int("MAIL_KEEP_SENT_DAYS", 30)
 
@@ -257,7 +262,7 @@ class ProductionConfig(Config):
                 "ProductionConfig needs a real job queue: QUEUE_IMMEDIATE=1 sends mail inside "
                 "requests and QUEUE_URL=memory:// keeps jobs in one process. Set QUEUE_URL="
                 "redis://host:6379/1 (or sqlite:///path on one machine) and run `huey_consumer "
-                "app.jobs.huey` beside the app, or RATELIMIT_SINGLE_PROCESS=1 if exactly one "
+                "app.tasks.huey` beside the app, or RATELIMIT_SINGLE_PROCESS=1 if exactly one "
                 "process serves the site."
             )
 
