@@ -156,7 +156,9 @@ def render_module(
             captions_changed=changed,
         )
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix=f"narrate-{lang}-", dir=out) as scratch:
+    scratch_root = Path(work_dir) / "tmp"  # not beside the outputs: a killed run leaves no mess
+    scratch_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"narrate-{lang}-", dir=scratch_root) as scratch:
         narration = _make(spec, module, number, lang, Path(scratch), target)
     captions = timeline.to_vtt(narration.cues)
     captions_file.write_text(captions, encoding="utf-8")
