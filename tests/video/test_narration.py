@@ -188,3 +188,12 @@ def test_demo_load_asks_the_queue_for_the_narrated_videos(app, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Narrated videos: being made in the background" in result.output
     assert asked == [str(Path(app.config["COURSES_DIR"]) / "fact-checking")]
+
+
+def test_render_videos_refuses_an_unknown_module(app, course, media):
+    result = app.test_cli_runner().invoke(
+        args=["courses", "render-videos", str(course), "--module", "09-nowhere"]
+    )
+    assert result.exit_code == 2
+    assert "no such module folder: 09-nowhere" in result.output
+    assert not media.exists()

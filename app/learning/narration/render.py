@@ -54,7 +54,8 @@ class Outcome:
             "recorded": "has a real recording (module.yaml video), not narrated",
             "no-captions": "no captions in this language, nothing to narrate",
         }
-        return f"{self.folder} {self.lang}: {reasons[self.status]}"
+        restored = " (captions' timings put back)" if self.captions_changed else ""
+        return f"{self.folder} {self.lang}: {reasons[self.status]}{restored}"
 
 
 def output_dir(work_dir: Path, course_slug: str, folder: str) -> Path:
