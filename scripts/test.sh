@@ -27,6 +27,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation2 ] || [ -d /usr/share/fonts/truetype/liberation ] \
     || missing+=(fonts-liberation2)
+# The narrated videos (tests/video/test_narration*.py): Debian's text-to-speech voices.
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 # Shared rate limits across gunicorn workers (tests/ops): a real Redis on loopback.
 command -v redis-server >/dev/null || missing+=(redis-server)
 # The two-node test (tests/cluster, with the PostgreSQL run): Debian's nginx as the load balancer.

@@ -19,6 +19,7 @@ from app.learning import policy, progress, quiz, schedule, watching
 from app.learning.content import LANGS, pick
 from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
+from app.learning.jobs import render_course_videos as render_course_videos
 from app.learning.models import Course, Module, ModuleProgress
 from app.learning.progress import CourseProgress as CourseProgress
 from app.learning.progress import ModuleState as ModuleState
