@@ -22,14 +22,19 @@ def status_command() -> None:
     for course, module in rows:
         click.echo(f"{course.slug}/{module.slug}")
         for entry in services.module_status(module.id, LANGS):
-            line = f"  {entry.language}: {entry.state}"
-            if entry.job is not None and entry.state in ("queued", "running"):
-                line += f" {entry.job.progress}% ({entry.job.origin})"
-            if entry.state == "failed" and entry.job is not None:
-                line += f" — {services.error_message(entry.job.error)} {entry.job.detail or ''}"
-            if entry.video is not None and entry.video.sha256:
-                sizes = ", ".join(f"{r.kind} {r.size // 1024} KB" for r in entry.renditions)
-                line += (
-                    f"; published {entry.video.origin} {entry.video.duration or 0:.0f} s: {sizes}"
-                )
-            click.echo(line.rstrip())
+            click.echo(_line(entry))
+
+
+def _line(entry: services.LanguageStatus) -> str:
+    line = f"  {entry.language}: {entry.state}"
+    job = entry.job
+    if job is not None and entry.state in ("queued", "running"):
+        line += f" {job.progress}% ({job.origin})"
+    if job is not None and entry.state == "failed":
+        line += f" — {services.error_message(job.error)} {job.detail or ''}".rstrip()
+    published = entry.video
+    if published is not None and published.sha256:
+        sizes = ", ".join(f"{r.kind} {r.size // 1024} KB" for r in entry.renditions)
+        line = line.removesuffix(" published") + (";" if entry.state != "published" else "")
+        line += f" published from {published.origin}, {published.duration or 0:.0f} s: {sizes}"
+    return line

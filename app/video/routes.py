@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from app import storage
 from app.learning.content import LANGS
@@ -31,7 +32,11 @@ def media(course_slug: str, module_slug: str, lang: str, kind: str):
         abort(404)
     download = request.args.get("download") == "1"
     name = f"{course_slug}-{module_slug}-{lang}-{row.key.rsplit('/', 1)[1]}"
-    response = storage.backend().serve(row.key, name, row.mimetype, inline=not download)
+    try:
+        response = storage.backend().serve(row.key, name, row.mimetype, inline=not download)
+    except RequestedRangeNotSatisfiable:
+        # Answered here, not by the error pages, which would drop the header players read.
+        return Response(status=416, headers={"Content-Range": f"bytes */{row.size}"})
     # Behind a login: no shared cache may keep it.
     response.cache_control.public = False
     response.cache_control.no_cache = None

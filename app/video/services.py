@@ -45,6 +45,7 @@ __all__ = [
     "QUALITIES",
     "QUEUED",
     "UNCHANGED",
+    "LanguageStatus",
     "ModuleVideos",
     "Offer",
     "Player",
@@ -240,14 +241,13 @@ def module_status(module_id: int, languages: tuple[str, ...]) -> list[LanguageSt
 
 def course_modules() -> list[tuple[Course, Module]]:
     """Every current module of every course, for the console's list and the CLI."""
-    return list(
-        db.session.execute(
-            select(Course, Module)
-            .join(Module, Module.course_id == Course.id)
-            .where(Module.retired.is_(False))
-            .order_by(Course.id, Module.position)
-        ).tuples()
+    rows = db.session.execute(
+        select(Course, Module)
+        .join(Module, Module.course_id == Course.id)
+        .where(Module.retired.is_(False))
+        .order_by(Course.id, Module.position)
     )
+    return [(course, module) for course, module in rows]
 
 
 def ffmpeg_available() -> bool:

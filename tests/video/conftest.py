@@ -88,9 +88,9 @@ def state(app, language: str = "en", module: str = "m1") -> dict:
         }
         jobs = list(
             db.session.scalars(
-                db.select(TranscodeJob).where(TranscodeJob.video_id == row.id).order_by(
-                    TranscodeJob.id
-                )
+                db.select(TranscodeJob)
+                .where(TranscodeJob.video_id == row.id)
+                .order_by(TranscodeJob.id)
             )
         )
         for item in [row, *renditions.values(), *jobs]:

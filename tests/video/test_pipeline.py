@@ -43,7 +43,9 @@ def test_a_source_becomes_every_rendition_within_its_budget(app, offer, clip):
     assert found["renditions"]["poster"].size <= POSTER_MAX_BYTES
     # faststart: the index (moov) comes before the media data (mdat).
     head = stored_path(app, found["renditions"]["low"].key).read_bytes()[:4096]
-    assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))
+    assert head.find(b"moov") != -1 and (
+        head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat")
+    )
 
 
 def test_an_unchanged_source_does_no_work(app, offer, clip, monkeypatch):
