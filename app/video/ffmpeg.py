@@ -199,6 +199,7 @@ def probe_file(path: Path) -> tuple[int | None, int | None, int | None]:
     """Bit rate, width and height of an encoded rendition (for the console and the tests)."""
     info = _run_probe(path)
     fmt = info.get("format") or {}
-    video = next((s for s in info.get("streams") or [] if s.get("codec_type") == "video"), {})
+    streams: list[dict] = info.get("streams") or []
+    video: dict = next((s for s in streams if s.get("codec_type") == "video"), {})
     bit_rate = int(fmt["bit_rate"]) if str(fmt.get("bit_rate", "")).isdigit() else None
     return bit_rate, video.get("width"), video.get("height")

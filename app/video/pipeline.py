@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -33,13 +34,13 @@ def work_dir() -> Path:
 def run(job_id: int) -> None:
     """Run job ``job_id`` if it is still queued (a second delivery of the same job does
     nothing)."""
-    claimed = db.session.execute(
+    claimed: Any = db.session.execute(
         update(TranscodeJob)
         .where(TranscodeJob.id == job_id, TranscodeJob.status == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, started_at=utcnow(), progress=0)
-    ).rowcount
+    )
     commit()
-    if not claimed:
+    if not claimed.rowcount:
         return
     job = db.session.get(TranscodeJob, job_id)
     assert job is not None
@@ -99,7 +100,7 @@ def _renditions_made_before(sha: str) -> list[Rendition]:
         .where(Rendition.sha256 == sha, Video.sha256 == sha)
         .order_by(Rendition.video_id)
     ).all()
-    first = {}
+    first: dict[str, Rendition] = {}
     for row in rows:
         first.setdefault(row.kind, row)
     if set(first) >= {POSTER, "low"} and all(

@@ -4,6 +4,7 @@ student's data saver, an explicit quality choice or ``Save-Data: on`` asks for."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import and_, select
@@ -80,7 +81,7 @@ def module_videos(module_id: int) -> ModuleVideos:
     ).all()  # fmt: skip
     found = ModuleVideos()
     for language, sha, duration, kind, mimetype, size, height in rows:
-        entry = found.published.setdefault(language, Published(language, sha, duration, {}))
+        entry = found.published.setdefault(language, Published(language, sha or "", duration, {}))
         entry.renditions[kind] = (mimetype, size, height)
     found.preparing = set(
         db.session.scalars(
@@ -109,7 +110,7 @@ def order(preference: Quality, wanted: str | None, save_data: bool) -> tuple[str
 def build(
     video: Published, course_slug: str, module_slug: str, chosen: str, explicit: bool
 ) -> Player:
-    def source(kind: str, **extra: str) -> Source | None:
+    def source(kind: str, **extra: Any) -> Source | None:
         if kind not in video.renditions:
             return None
         mimetype, size, height = video.renditions[kind]

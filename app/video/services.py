@@ -157,7 +157,8 @@ def set_preference(user_id: int, quality: Quality) -> None:
             Preference(user_id=user_id, quality=quality, updated_at=utcnow()),
             lambda: db.session.get(Preference, user_id),
         )
-    row.quality, row.updated_at = quality, utcnow()
+    if row is not None:
+        row.quality, row.updated_at = quality, utcnow()
 
 
 def save_upload(module: Module, language: str, stream: IO[bytes], max_bytes: int) -> Offer:

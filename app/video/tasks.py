@@ -12,7 +12,7 @@ from app.jobs import huey
 from app.video import pipeline
 
 
-@huey.task()
+@huey.task(name="video.transcode")
 def transcode_video(job_id: int) -> None:
     """Probe, transcode and publish one offered source (``TranscodeJob`` ``job_id``)."""
     context: AbstractContextManager[Any] = (

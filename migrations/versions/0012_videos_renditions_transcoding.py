@@ -128,7 +128,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_video_preference")),
     )
     with op.batch_alter_table("module", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_module_one_video_source", type_="check")
+        batch_op.drop_constraint(op.f("ck_module_one_video_source"), type_="check")
         batch_op.drop_column("video_file")
 
 

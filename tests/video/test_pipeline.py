@@ -35,7 +35,7 @@ def test_a_source_becomes_every_rendition_within_its_budget(app, offer, clip):
         assert path.is_file() and path.stat().st_size == rendition.size
         assert rendition.key.startswith(f"videos/{found['sha256']}/")
         sizes[kind] = ffmpeg.probe_file(path)
-    low_rate, low_width, low_height = sizes["low"]
+    low_rate, _width, low_height = sizes["low"]
     assert low_height == 240 and low_rate <= 200_000, sizes["low"]
     assert sizes["360p"][2] == 360
     assert sizes["720p"][2] == 360  # never upscaled past the 360p source
