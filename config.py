@@ -92,6 +92,8 @@ class Config:
     VIDEO_UPLOAD_MAX_BYTES = _int("VIDEO_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
     # A transcoding run is stopped after this many times the video's length (at least 10 min).
     VIDEO_TRANSCODE_FACTOR = float(os.environ.get("VIDEO_TRANSCODE_FACTOR", "20"))
+    # A transcoding job still running after this many hours lost its worker: marked failed.
+    VIDEO_STALE_HOURS = _int("VIDEO_STALE_HOURS", 6)
     # Seconds a worker remembers that a user may watch a module's video (Range requests).
     VIDEO_ACCESS_CACHE_SECONDS = _int("VIDEO_ACCESS_CACHE_SECONDS", 60)
     # Public address used in emails, QR codes and credentials (no trailing slash). Every

@@ -124,3 +124,31 @@ def test_an_unknown_module_or_language_is_refused(app, offer, clip):
         offer(clip, module="nope")
     with pytest.raises(ValueError):
         offer(clip, language="de")
+
+
+def test_the_sweep_recovers_lost_and_dead_jobs(app, offer, clip, monkeypatch):
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.extensions import db
+    from app.video import tasks
+    from app.video.models import TranscodeJob
+
+    monkeypatch.setattr(tasks.pipeline, "run", lambda job_id: None)  # the enqueue is lost
+    assert offer(clip) == "queued"
+    monkeypatch.undo()
+    with app.app_context():
+        job = db.session.scalar(db.select(TranscodeJob))
+        job.created_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    with app.test_request_context():
+        assert tasks.sweep_transcodes.call_local() == 1
+    found = state(app)
+    assert found["jobs"][-1].status == JobStatus.SUCCEEDED and found["sha256"]
+    with app.app_context():
+        job = db.session.scalar(db.select(TranscodeJob))
+        job.status, job.started_at = JobStatus.RUNNING, utcnow() - timedelta(hours=7)
+        db.session.commit()
+    with app.test_request_context():
+        tasks.sweep_transcodes.call_local()
+    assert state(app)["jobs"][-1].status == JobStatus.FAILED
