@@ -71,13 +71,12 @@ def dashboard():
 @login_required
 def module(course_slug: str, module_slug: str):
     ctx = _load(course_slug, module_slug)
-    preference = video.preference_of(current_user.id)
     player, preparing = video.player_for(
         ctx.course.slug,
         ctx.module.slug,
         ctx.module.id,
         ctx.lang,
-        preference=preference,
+        user_id=current_user.id,
         wanted=request.args.get("quality"),
         save_data=request.headers.get("Save-Data", "").strip().lower() == "on",
     )
@@ -89,7 +88,6 @@ def module(course_slug: str, module_slug: str):
         module_url=_module_url,
         player=player,
         video_preparing=preparing,
-        video_preference=preference.value,
     )
     return html, {"Vary": "Save-Data"}
 

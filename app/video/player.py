@@ -52,6 +52,7 @@ class Player:
     video: Published
     chosen: str  # the quality the sources start from: a kind from QUALITIES
     explicit: bool  # chosen by ?quality= (the page's links), not by a default
+    preference: Quality  # the student's data saver
     sources: tuple[Source, ...]  # in the order the browser should try them
     poster: str | None
     download: Source | None  # the low rendition as an attachment
@@ -70,29 +71,34 @@ class Player:
 
 
 def module_videos(module_id: int) -> ModuleVideos:
-    """Two statements: the published renditions, and the languages with a job in the queue."""
+    """One statement: each language's published renditions, and whether a job is waiting or
+    running for it."""
+    active = (
+        select(TranscodeJob.id)
+        .where(
+            TranscodeJob.video_id == Video.id,
+            TranscodeJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        )
+        .exists()
+    )
     rows = db.session.execute(
         select(
             Video.language, Video.sha256, Video.duration, Rendition.kind, Rendition.mimetype,
-            Rendition.size, Rendition.height,
+            Rendition.size, Rendition.height, active,
         )
-        .join(Rendition, and_(Rendition.video_id == Video.id, Rendition.sha256 == Video.sha256))
-        .where(Video.module_id == module_id, Video.sha256.is_not(None))
+        .outerjoin(
+            Rendition, and_(Rendition.video_id == Video.id, Rendition.sha256 == Video.sha256)
+        )
+        .where(Video.module_id == module_id)
     ).all()  # fmt: skip
     found = ModuleVideos()
-    for language, sha, duration, kind, mimetype, size, height in rows:
-        entry = found.published.setdefault(language, Published(language, sha or "", duration, {}))
+    for language, sha, duration, kind, mimetype, size, height, busy in rows:
+        if busy:
+            found.preparing.add(language)
+        if sha is None or kind is None:
+            continue
+        entry = found.published.setdefault(language, Published(language, sha, duration, {}))
         entry.renditions[kind] = (mimetype, size, height)
-    found.preparing = set(
-        db.session.scalars(
-            select(Video.language)
-            .join(TranscodeJob, TranscodeJob.video_id == Video.id)
-            .where(
-                Video.module_id == module_id,
-                TranscodeJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
-            )
-        )
-    )
     return found
 
 
@@ -108,8 +114,15 @@ def order(preference: Quality, wanted: str | None, save_data: bool) -> tuple[str
 
 
 def build(
-    video: Published, course_slug: str, module_slug: str, chosen: str, explicit: bool
+    video: Published,
+    course_slug: str,
+    module_slug: str,
+    preference: Quality,
+    wanted: str | None,
+    save_data: bool,
 ) -> Player:
+    chosen, explicit = order(preference, wanted, save_data)
+
     def source(kind: str, **extra: Any) -> Source | None:
         if kind not in video.renditions:
             return None
@@ -132,6 +145,7 @@ def build(
         video=video,
         chosen=chosen,
         explicit=explicit,
+        preference=preference,
         sources=sources,
         poster=poster.url if poster else None,
         download=source(LOW.kind, download="1"),

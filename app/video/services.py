@@ -118,20 +118,21 @@ def player_for(
     module_id: int,
     lang: str,
     *,
-    preference: Quality = Quality.NORMAL,
+    user_id: int | None,
     wanted: str | None = None,
     save_data: bool = False,
 ) -> tuple[Player | None, bool]:
     """The player for the module page in ``lang`` (falling back kk → ru → en), and whether a
-    video is being prepared. ``preference`` is the student's data saver (``preference_of``),
-    ``wanted`` the page's ``?quality=``, ``save_data`` the ``Save-Data: on`` header."""
+    video is being prepared. ``wanted`` is the page's ``?quality=``, ``save_data`` the
+    ``Save-Data: on`` header; the student's data saver is read only when there is a video."""
     videos = module_videos(module_id)
     published = videos.pick(lang)
     preparing = bool(videos.preparing) and (published is None or lang in videos.preparing)
     if published is None:
         return None, preparing
-    chosen, explicit = player.order(preference, wanted, save_data)
-    return player.build(published, course_slug, module_slug, chosen, explicit), preparing
+    preference = preference_of(user_id)
+    found = player.build(published, course_slug, module_slug, preference, wanted, save_data)
+    return found, preparing
 
 
 def duration_for(module: Module | int, language: str) -> float | None:

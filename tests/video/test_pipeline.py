@@ -152,3 +152,16 @@ def test_the_sweep_recovers_lost_and_dead_jobs(app, offer, clip, monkeypatch):
     with app.test_request_context():
         tasks.sweep_transcodes.call_local()
     assert state(app)["jobs"][-1].status == JobStatus.FAILED
+
+
+def test_transcoding_jobs_are_counted_for_prometheus(app, offer, clip, broken):
+    from prometheus_client import REGISTRY
+
+    def value(outcome: str) -> float:
+        return REGISTRY.get_sample_value("tekser_transcode_jobs_total", {"outcome": outcome}) or 0
+
+    succeeded, failed = value("succeeded"), value("failed")
+    assert offer(clip) == "queued"
+    assert offer(broken) == "queued"
+    assert (value("succeeded"), value("failed")) == (succeeded + 1, failed + 1)
+    assert REGISTRY.get_sample_value("tekser_transcodes_running") == 0
