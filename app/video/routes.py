@@ -37,11 +37,15 @@ def media(course_slug: str, module_slug: str, lang: str, kind: str):
     except RequestedRangeNotSatisfiable:
         # Answered here, not by the error pages, which would drop the header players read.
         return Response(status=416, headers={"Content-Range": f"bytes */{row.size}"})
-    # Behind a login: no shared cache may keep it.
+    # Behind a login: no shared cache may keep it; a redirect to a presigned URL (S3) lives
+    # only as long as that URL.
     response.cache_control.public = False
     response.cache_control.no_cache = None
     response.cache_control.private = True
-    response.cache_control.max_age = MAX_AGE
+    if response.status_code in (301, 302, 303, 307, 308):
+        response.cache_control.no_store = True
+    else:
+        response.cache_control.max_age = MAX_AGE
     return response
 
 

@@ -95,3 +95,23 @@ def test_a_range_request_costs_one_statement_once_allowed(app, watcher, publishe
     video_statements = [s for s in statements if "video_rendition" in s]
     assert len(video_statements) == 1
     assert len(statements) <= 4, statements  # the login session, the user, the rendition
+
+
+def test_on_s3_a_rendition_is_a_short_lived_redirect_played_inline(
+    app, client, login, student, offer, clip, monkeypatch, s3_server
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.fixtures.s3 import use_s3
+
+    use_s3(app, monkeypatch, s3_server)
+    assert offer(clip, "en") == "queued"
+    assert state(app, "en")["sha256"]
+    login(client, student)
+    response = client.get(M1 + "/media/en/low")
+    assert response.status_code == 302
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "private" in response.headers["Cache-Control"]
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["response-content-disposition"][0].startswith("inline")
+    assert query["response-content-type"] == ["video/mp4"]
