@@ -82,6 +82,20 @@ class Config:
     COURSES_DIR = os.environ.get(
         "COURSES_DIR", str(BASE_DIR / "courses" if IS_CHECKOUT else INSTANCE_DIR / "courses")
     )
+    # Generated and uploaded media before it is stored (video sources, narrated renderings,
+    # scratch files of transcoding): outside the checkout, a cache folder by default. The queue's
+    # workers must see the same folder (a shared volume when they run on other machines).
+    MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or str(
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tekser"
+    )
+    # An admin's upload of a source video (streamed to MEDIA_WORK_DIR, never held in memory).
+    VIDEO_UPLOAD_MAX_BYTES = _int("VIDEO_UPLOAD_MAX_BYTES", 2 * 1024 * 1024 * 1024)
+    # A transcoding run is stopped after this many times the video's length (at least 10 min).
+    VIDEO_TRANSCODE_FACTOR = float(os.environ.get("VIDEO_TRANSCODE_FACTOR", "20"))
+    # A transcoding job still running after this many hours lost its worker: marked failed.
+    VIDEO_STALE_HOURS = _int("VIDEO_STALE_HOURS", 6)
+    # Seconds a worker remembers that a user may watch a module's video (Range requests).
+    VIDEO_ACCESS_CACHE_SECONDS = _int("VIDEO_ACCESS_CACHE_SECONDS", 60)
     # Public address used in emails, QR codes and credentials (no trailing slash). Every
     # absolute link that leaves the app is built from it (app/links.py), never from Host.
     BASE_URL = default_base_url()

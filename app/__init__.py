@@ -39,6 +39,7 @@ from app.learning.content import pick
 from app.mail import models as _mail_models  # noqa: F401
 from app.ops import logs
 from app.review import policy as review_policy
+from app.video import models as _video_models  # noqa: F401
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -210,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
         "review",
         "admin",
         "certificates",
+        "video",
     )
     for domain in domains:
         importlib.import_module(f"app.{domain}.routes")

@@ -16,8 +16,20 @@ from app.i18n_cli import translate
 from app.learning.cli import courses
 from app.review.cli import review
 from app.sample_data.cli import demo, seed
+from app.video.cli import video
 
 
 def register(app: Flask) -> None:
-    for group in (courses, cohorts, review, homework, certificates, seed, users, translate, demo):
+    for group in (
+        courses,
+        cohorts,
+        review,
+        homework,
+        certificates,
+        seed,
+        users,
+        translate,
+        demo,
+        video,
+    ):
         app.cli.add_command(group)

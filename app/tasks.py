@@ -10,6 +10,7 @@ from app.jobs import bind_consumer, huey
 from app.learning.jobs import render_course_videos
 from app.mail.delivery import deliver_mail, prune_outbox, sweep_outbox
 from app.review.jobs import daily_digest
+from app.video.tasks import sweep_transcodes, transcode_video
 
 # The jobs' app, from the environment (TEKSER_ENV, as for `flask`); it points the queue at
 # QUEUE_URL.
@@ -24,5 +25,7 @@ __all__ = [
     "send_import_invitations",
     "send_password_reset",
     "sweep_outbox",
+    "sweep_transcodes",
     "sweep_uploads",
+    "transcode_video",
 ]

@@ -29,6 +29,8 @@ command -v chromium >/dev/null || missing+=(chromium)
     || missing+=(fonts-liberation2)
 # The narrated videos (tests/video/test_narration*.py): Debian's text-to-speech voices.
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+# Video transcoding (tests/video): Debian's ffmpeg and ffprobe.
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
 # Shared rate limits across gunicorn workers (tests/ops): a real Redis on loopback.
 command -v redis-server >/dev/null || missing+=(redis-server)
 # The two-node test (tests/cluster, with the PostgreSQL run): Debian's nginx as the load balancer.

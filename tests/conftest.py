@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.fixtures.homework",
     "tests.fixtures.access",
     "tests.fixtures.s3",
+    "tests.fixtures.video",
 ]
 
 

@@ -59,6 +59,8 @@ EXTRA = [
     "/admin/cohorts/{a}/students?sort=name&q=owner",
     "/admin/cohorts/{a}/dashboard?stalled=7",
     "/courses/demo/modules/m1?lang=kk",
+    "/courses/demo/modules/m1?quality=audio",
+    "/courses/demo/modules/m1/media/en/low?download=1",
     "/notifications?page=2",
 ]
 
@@ -186,6 +188,7 @@ def _seed(app, login, w) -> Seeded:
             "lang": ["en", "kk", "xx"],
             "list_id": [1, 2],
             "filename": ["css/tekser.css"],
+            "kind": ["low", "poster", "1080p"],
         },
         per_endpoint={
             ("certificates.verify", "code"): [code, code.lower(), "NOPE-0000"],

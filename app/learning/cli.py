@@ -117,6 +117,7 @@ def render_videos_command(
         )
     except (SpeechError, VideoError) as exc:
         raise click.ClickException(str(exc)) from exc
+    commit()  # the pipeline's transcoding jobs start with this commit
     made = sum(outcome.status == "rendered" for outcome in outcomes)
     click.echo(
         f"{made} of {len(outcomes)} videos made in {time.monotonic() - began:.1f} s "

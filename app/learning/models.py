@@ -64,7 +64,6 @@ class Module(Model):
     __table_args__ = (
         UniqueConstraint("course_id", "slug"),
         CheckConstraint("position >= 1", name="position_positive"),
-        CheckConstraint("video_url IS NULL OR video_file IS NULL", name="one_video_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,8 +88,9 @@ class Module(Model):
     transcript: Mapped[dict[str, list[str]]] = mapped_column(
         JSON, default=dict, deferred=True, deferred_group="content"
     )
+    # An embedded player (YouTube, Vimeo) and its declared length. Self-hosted videos, one per
+    # language with their renditions, are app.video's (ADR 0019).
     video_url: Mapped[str | None] = mapped_column(String(500))
-    video_file: Mapped[str | None] = mapped_column(String(300))
     video_duration: Mapped[int | None]
 
     course: Mapped[Course] = relationship(back_populates="modules", foreign_keys=[course_id])
@@ -105,10 +105,6 @@ class Module(Model):
         "RubricCriterion.retired.is_(False))",
         viewonly=True,
     )
-
-    @property
-    def has_video(self) -> bool:
-        return bool(self.video_url or self.video_file)
 
 
 class QuizQuestion(Model):

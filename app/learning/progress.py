@@ -23,6 +23,7 @@ from app.learning import watching
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
 from app.learning.signals import course_completed
 from app.unit_of_work import add_or_take_winner
+from app.video import services as video
 
 if TYPE_CHECKING:
     from app.cohorts.models import Cohort
@@ -188,8 +189,10 @@ def mark_lesson_read(user_id: int, module: Module) -> ModuleProgress:
 def video_duration(module: Module, lang: str) -> float | None:
     """The length in seconds of the module's video in ``lang``: the one place the watched
     share and the resume position take it from (None: unknown, so never watched by share)."""
-    del lang  # one video for every language until the per-language video model lands
-    return float(module.video_duration) if module.video_duration else None
+    published = video.duration_for(module, lang)
+    if published is None and module.video_duration:  # an embedded (url) video's stated length
+        return float(module.video_duration)
+    return published
 
 
 def record_video_progress(
@@ -232,9 +235,11 @@ def record_video_progress(
     return row
 
 
-def resume_position(user_id: int, module: Module, lang: str) -> float:
+def resume_position(
+    user_id: int, module: Module, lang: str, duration: float | None = None
+) -> float:
     """Where the student's playback of the video in ``lang`` should start again (0: from the
-    start). Reads only; one query."""
+    start). Reads only; one query (two without the ``duration`` the page already knows)."""
     played = db.session.scalar(
         db.select(ModuleProgress.video_played).where(
             ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
@@ -243,7 +248,9 @@ def resume_position(user_id: int, module: Module, lang: str) -> float:
     entry = played.get(lang) if isinstance(played, dict) else None
     if not isinstance(entry, dict):
         return 0.0
-    return watching.resume_at(entry.get("at"), video_duration(module, lang))
+    if duration is None:
+        duration = video_duration(module, lang)
+    return watching.resume_at(entry.get("at"), duration)
 
 
 def mark_quiz_passed(user_id: int, module: Module) -> None:

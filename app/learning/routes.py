@@ -6,7 +6,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -19,9 +18,10 @@ from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
 from app.policy import conceal, login_required
+from app.video import services as video
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
-MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
+MEDIA = ("learning.captions",)  # not pages: refused outright
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 QUIZ_POST_MAX = 32 * 1024
 PROGRESS_POST_MAX = 16 * 1024
@@ -73,15 +73,28 @@ def dashboard():
 @login_required
 def module(course_slug: str, module_slug: str):
     ctx = _load(course_slug, module_slug)
-    return render_template(
+    player, preparing = video.player_for(
+        ctx.course.slug,
+        ctx.module.slug,
+        ctx.module.id,
+        ctx.lang,
+        user_id=current_user.id,
+        wanted=request.args.get("quality"),
+        save_data=request.headers.get("Save-Data", "").strip().lower() == "on",
+    )
+    html = render_template(
         "learning/module.html",
         ctx=ctx,
         langs=LANGS,
         read_form=MarkReadForm(),
         module_url=_module_url,
-        # Called by the page only where it shows a player (one query: the resume position).
-        playback=lambda: services.playback(current_user, ctx, ctx.lang),
+        player=player,
+        video_preparing=preparing,
+        # Called by the page only where it shows a tracked player (one query: the resume
+        # position in the language actually playing).
+        playback=lambda lang, duration=None: services.playback(current_user, ctx, lang, duration),
     )
+    return html, {"Vary": "Save-Data"}
 
 
 @bp.route(MODULE + "/read", methods=["POST"])
@@ -137,16 +150,6 @@ def captions(course_slug: str, module_slug: str, lang: str):
     if lang not in LANGS or not text:
         abort(404)
     return Response(text, mimetype="text/vtt", headers={"Cache-Control": "private, max-age=3600"})
-
-
-@bp.route("/courses/<course_slug>/modules/<module_slug>/video")
-@login_required
-def video_file(course_slug: str, module_slug: str):
-    ctx = _load(course_slug, module_slug)
-    if not ctx.module.video_file:
-        abort(404)
-    folder = f"{current_app.config['COURSES_DIR']}/{ctx.course.slug}"
-    return send_from_directory(folder, ctx.module.video_file, conditional=True, max_age=24 * 3600)
 
 
 @bp.route(MODULE + "/quiz", methods=["GET", "POST"])

@@ -201,13 +201,14 @@ class Playback:
     resume: float
 
 
-def playback(user: User, ctx: ModuleContext, lang: str) -> Playback:
+def playback(user: User, ctx: ModuleContext, lang: str, duration: float | None = None) -> Playback:
     """The student's playback of the module's video in ``lang`` (staff: from the start, since
-    nothing of theirs is recorded)."""
-    duration = progress.video_duration(ctx.module, lang)
+    nothing of theirs is recorded); ``duration``: the published video's, when the page has it."""
+    if duration is None:
+        duration = progress.video_duration(ctx.module, lang)
     if not ctx.is_student:
         return Playback(duration, 0.0)
-    return Playback(duration, progress.resume_position(user.id, ctx.module, lang))
+    return Playback(duration, progress.resume_position(user.id, ctx.module, lang, duration))
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ class Backend(Protocol):
     def size(self, key: str) -> int: ...
     def entries(self, prefix: str = "") -> Iterator[Entry]: ...
     def sweep_temporaries(self, cutoff: float) -> list[str]: ...
-    def serve(self, key: str, download_name: str, mimetype: str): ...
+    def serve(self, key: str, download_name: str, mimetype: str, *, inline: bool = False): ...
     def ready(self) -> bool: ...
 
 
@@ -65,6 +65,12 @@ def attachment(download_name: str) -> str:
     headers = Headers()
     headers.set("Content-Disposition", "attachment", **names)
     return headers["Content-Disposition"]
+
+
+def disposition(download_name: str, inline: bool) -> str:
+    """``attachment`` (a download) or ``inline`` (played in the page), with the file's name."""
+    value = attachment(download_name)
+    return "inline" + value.removeprefix("attachment") if inline else value
 
 
 def check_config(config) -> None:

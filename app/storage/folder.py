@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from flask import Response, abort, send_file
 
-from app.storage.backends import Entry, attachment, check_key
+from app.storage.backends import Entry, check_key, disposition
 
 CHUNK = 1 << 20
 FILE_MODE = 0o640  # the app's user writes, its group (nginx's user joins it) reads
@@ -101,9 +101,12 @@ class FolderBackend:
                     continue
         return removed
 
-    def serve(self, key: str, download_name: str, mimetype: str) -> Response:
-        """The file as an attachment; with ``STORAGE_ACCEL_REDIRECT`` nginx sends the bytes
-        from its ``internal`` location, so no app worker is held by a large download."""
+    def serve(
+        self, key: str, download_name: str, mimetype: str, *, inline: bool = False
+    ) -> Response:
+        """The file as an attachment (or ``inline``, a video played in the page), with Range
+        requests answered 206 by ``send_file``; with ``STORAGE_ACCEL_REDIRECT`` nginx sends
+        the bytes from its ``internal`` location, so no app worker is held by a download."""
         try:
             path = self.path(key)
         except FileNotFoundError:
@@ -113,9 +116,11 @@ class FolderBackend:
         if self.accel_redirect:
             response = Response(mimetype=mimetype)
             response.headers["X-Accel-Redirect"] = self.accel_redirect + key
-            response.headers["Content-Disposition"] = attachment(download_name)
+            response.headers["Content-Disposition"] = disposition(download_name, inline)
             return response
-        return send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name)
+        return send_file(
+            path, mimetype=mimetype, as_attachment=not inline, download_name=download_name
+        )
 
     def ready(self) -> bool:
         """The folder exists and this process may create files in it (checked by permission,

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from flask import Flask, abort, redirect
 
-from app.storage.backends import Entry, attachment, check_key
+from app.storage.backends import Entry, check_key, disposition
 
 SETTINGS = (
     "S3_ENDPOINT_URL",
@@ -129,7 +129,7 @@ class S3Backend:
     def sweep_temporaries(self, cutoff: float) -> list[str]:
         return []  # a PUT is atomic: an unfinished upload leaves no object
 
-    def serve(self, key: str, download_name: str, mimetype: str):
+    def serve(self, key: str, download_name: str, mimetype: str, *, inline: bool = False):
         try:
             full_key = self._key(key)
         except FileNotFoundError:
@@ -141,7 +141,7 @@ class S3Backend:
             Params={
                 "Bucket": self.bucket,
                 "Key": full_key,
-                "ResponseContentDisposition": attachment(download_name),
+                "ResponseContentDisposition": disposition(download_name, inline),
                 "ResponseContentType": mimetype,
             },
             ExpiresIn=self.presign_seconds,

@@ -126,6 +126,10 @@ MATRIX = {
     "admin.audit": ("GET", "/admin/audit", None, 302, 403, 403, 403, 200),
     "admin.mail_outbox": ("GET", "/admin/mail", None, 302, 403, 403, 403, 200),
     "admin.retry_mail": ("POST", "/admin/mail/{mail}/retry", {}, 302, 403, 403, 403, 302),
+    "admin.videos": ("GET", "/admin/videos", None, 302, 403, 403, 403, 200),
+    "admin.module_video": ("GET", "/admin/videos/demo/m1", None, 302, 403, 403, 403, 200),
+    # Without a file (and its form's token) the admin's upload is a bad request.
+    "admin.upload_video": ("POST", "/admin/videos/demo/m1/en", {}, 302, 403, 403, 403, 400),
 }
 ENDPOINTS = set(MATRIX)
 # Reviewers reach these by cohort id; another cohort answers like a missing one.

@@ -97,6 +97,8 @@ def live_server(tmp_path_factory, smtp_sink):
         "SESSION_COOKIE_SECURE": "false",
         "DATABASE_URL": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'e2e.sqlite'}",
         "UPLOAD_DIR": str(tmp / "uploads"),
+        # Its own media folder: no narrated videos from a developer's cache.
+        "MEDIA_WORK_DIR": str(tmp / "media"),
         "TEKSER_INSTANCE_DIR": str(tmp),
         "BASE_URL": f"http://127.0.0.1:{port}",
         "MAIL_BACKEND": "smtp",

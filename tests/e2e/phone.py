@@ -269,19 +269,28 @@ def check_phone_details(page) -> None:
     assert problems == [], f"{page.url}: {problems}"
 
 
-def page_weight(page, url: str) -> int:
-    """Bytes transferred for ``url`` and everything it loads, from the browser's network log
-    (the video itself excepted: it streams only when played)."""
-    sizes: list[int] = []
+def page_weights(page, url: str) -> dict[str, int]:
+    """Bytes transferred for ``url`` and everything it loads, from the browser's network log,
+    in three budgets: ``page`` (HTML, CSS, JavaScript, fonts), ``poster`` (images: Chromium
+    fetches a video's poster even with preload="none") and ``captions`` (the default <track>,
+    fetched on load too). The video itself is left out: it streams only when played."""
+    sizes = {"page": 0, "poster": 0, "captions": 0}
+    budget = {"image": "poster", "texttrack": "captions"}
 
     def on_finished(request):
         response = request.response()
         if response is None or request.resource_type == "media":
             return
         measured = request.sizes()
-        sizes.append(measured["responseBodySize"] + measured["responseHeadersSize"])
+        part = budget.get(request.resource_type, "page")
+        sizes[part] += measured["responseBodySize"] + measured["responseHeadersSize"]
 
     page.on("requestfinished", on_finished)
     page.goto(url, wait_until="networkidle")
     page.remove_listener("requestfinished", on_finished)
-    return sum(sizes)
+    return sizes
+
+
+def page_weight(page, url: str) -> int:
+    """Every byte ``url`` costs before anything is played (all three budgets together)."""
+    return sum(page_weights(page, url).values())

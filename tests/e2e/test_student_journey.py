@@ -25,7 +25,13 @@ from tests.e2e.conftest import (
     quiz_answers,
     tr,
 )
-from tests.e2e.phone import assert_tappable, check_accessibility, font_setups, page_weight
+from tests.e2e.phone import (
+    assert_tappable,
+    check_accessibility,
+    font_setups,
+    page_weight,
+    page_weights,
+)
 
 pytestmark = pytest.mark.e2e
 MODULES = [
@@ -189,7 +195,10 @@ def test_student_in_kazakh_completes_the_course(
     register_and_join(page, live_server, mailbox, invite, kk, email=f"aigerim{tag}@example.kz")
     lesson = page.get_by_role("link", name=tr("Watch and read the lesson", kk))
     module_url = live_server.url + lesson.get_attribute("href")
-    assert page_weight(page, module_url) < 50_000
+    weights = page_weights(page, module_url)
+    # HTML + CSS + JS under 50 KB; a poster (≤ 30 KB) and the default captions on their own.
+    assert weights["page"] < 50_000 and weights["poster"] <= 30 * 1024, weights
+    assert weights["captions"] <= 12_000, weights
 
     # The group's reviewer, assigned by an admin through the admin pages.
     reviewer = make_reviewer(live_server, f"dana{tag}@example.org", "Дана Серикова", "kk")

@@ -10,7 +10,6 @@ ENDPOINTS = {
     "learning.mark_read",
     "learning.video_progress",
     "learning.captions",
-    "learning.video_file",
     "learning.take_quiz",
     "learning.quiz_attempt",
     "cohorts.join",
@@ -92,11 +91,6 @@ def test_a_locked_module_is_refused_and_logged(app, client, login, people, url):
 )
 def test_only_the_enrolled_student_records_progress(check_access, people, path, who, expected):
     check_access("POST", M1 + path, people.get(who), expected, {"seconds": "5", "token": "t" * 20})
-
-
-def test_video_file_route_is_not_found_without_a_file(client, login, people):
-    login(client, people["student"])
-    assert client.get(M1 + "/video").status_code == 404
 
 
 def test_another_students_quiz_attempt_answers_like_a_missing_one(

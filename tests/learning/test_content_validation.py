@@ -125,7 +125,7 @@ BREAKS = [
     ("01-intro/module.yaml", "www.youtube-nocookie.com", "www.youtube.com", "url:", "warning",
      "use www.youtube-nocookie.com"),
     ("01-intro/module.yaml", "  duration_seconds: 540", "  file: media/a.mp4", "video:", "error",
-     "a url or a file, not both"),
+     "a url or sources, not both"),
     ("01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123",
      "  file: ../outside.mp4", "file:", "error", "no '..'"),
     ("01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123",
@@ -133,9 +133,9 @@ BREAKS = [
     ("01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123",
      "  file: media/missing.mp4", "file:", "error", "does not exist"),
     ("01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123",
-     "  file: media/clip.avi", "file:", "error", "must be .mp4 or .webm"),
+     "  file: media/clip.avi", "file:", "error", "must be one of .mp4"),
     ("01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123\n", "",
-     "video:", "error", "needs a url or a file"),
+     "video:", "error", "needs a url or sources"),
     ("01-intro/module.yaml", "duration_seconds: 540", "duration_seconds: -5", "duration",
      "error", "duration_seconds must be a number"),
 ]  # fmt: skip
@@ -188,13 +188,39 @@ def test_the_vtt_line_is_the_line_in_the_captions_file(course):
     assert_problem(course, "01-intro/captions.en.vtt", 6, "error", "malformed cue timing")
 
 
-def test_a_self_hosted_video_file_inside_the_course_is_fine(course):
+def test_a_self_hosted_video_file_is_one_source_for_every_language(course):
     write(course, "media/clip.mp4", "not really a video")
     edit(course, "01-intro/module.yaml", "url: https://www.youtube-nocookie.com/embed/abc123",
          "file: media/clip.mp4")  # fmt: skip
+    edit(course, "01-intro/module.yaml", "  duration_seconds: 540\n", "")
+    spec = read_course(course)
+    assert [p.message for p in spec.problems] == [
+        "video: file is one source for all languages; prefer sources: {kk: ..., ru: ..., en: ...}"
+    ]
+    assert spec.modules[0].video_url is None
+    assert spec.modules[0].video_sources == dict.fromkeys(("kk", "ru", "en"), "media/clip.mp4")
+
+
+def test_a_source_per_language_inside_the_course_is_fine(course):
+    for lang in ("kk", "ru"):
+        write(course, f"media/intro.{lang}.mp4", "checked by ffprobe when imported")
+    edit(course, "01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123\n"
+         "  duration_seconds: 540\n",
+         "  sources:\n    kk: media/intro.kk.mp4\n    ru: media/intro.ru.mp4\n")  # fmt: skip
     spec = read_course(course)
     assert spec.problems == []
-    assert (spec.modules[0].video_url, spec.modules[0].video_file) == (None, "media/clip.mp4")
+    assert spec.modules[0].video_sources == {
+        "kk": "media/intro.kk.mp4",
+        "ru": "media/intro.ru.mp4",
+    }
+
+
+def test_a_source_in_an_unknown_language_is_an_error(course):
+    write(course, "media/intro.de.mp4", "x")
+    edit(course, "01-intro/module.yaml", "  url: https://www.youtube-nocookie.com/embed/abc123\n"
+         "  duration_seconds: 540\n", "  sources:\n    de: media/intro.de.mp4\n")  # fmt: skip
+    line = line_of(course, "01-intro/module.yaml", "de:")
+    assert_problem(course, "01-intro/module.yaml", line, "error", "unknown language 'de'")
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")

@@ -10,4 +10,5 @@ from app.admin.routes import (  # noqa: F401
     mail,
     progress,
     users,
+    videos,
 )

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.learning.content import markdown
 from app.learning.content.spec import CourseSpec, ModuleSpec
 from app.learning.models import Course, Module, QuizQuestion, RubricCriterion
+from app.video import services as video
 
 KINDS = ("course", "module", "question", "criterion")
 
@@ -33,6 +34,8 @@ class ImportResult:
     course_id: int
     # kind -> {"created": n, "updated": n, "retired": n, "unchanged": n}
     counts: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    # (module folder, language) -> "queued", "unchanged" or "outranked" (app.video.services)
+    videos: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -133,10 +136,18 @@ def _import_modules(course: Course, spec: CourseSpec, result: ImportResult, say)
         criteria = _sync(
             RubricCriterion, module.id, _criterion_rows(mspec), result.counts["criterion"]
         )
+        videos = video.offer_module_sources(
+            spec.slug,
+            module,
+            mspec.folder,
+            {k: spec.path / v for k, v in mspec.video_sources.items()},
+        )
+        result.videos.update({(mspec.folder, lang): outcome for lang, outcome in videos.items()})
         say(
             f"  [{number}/{len(spec.modules)}] {mspec.folder}: {state}; "
             f"{_told(len(mspec.questions), 'questions', questions)}, "
             f"{_told(len(mspec.criteria), 'criteria', criteria)}"
+            + "".join(f"; video {lang} {outcome}" for lang, outcome in sorted(videos.items()))
         )
     _retire_modules(gone, final, counts, say)
 
@@ -172,7 +183,6 @@ def _module_values(m: ModuleSpec) -> dict[str, Any]:
         "captions": dict(m.captions),
         "transcript": dict(m.transcript),
         "video_url": m.video_url,
-        "video_file": m.video_file,
         "video_duration": m.video_duration,
     }
 

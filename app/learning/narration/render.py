@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from app.learning.content import LANGS, pick
 from app.learning.content.spec import CourseSpec, ModuleSpec
 from app.learning.narration import slides, speech, timeline, video
+from app.video import services as pipeline
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +65,18 @@ def output_dir(work_dir: Path, course_slug: str, folder: str) -> Path:
 
 def real_recording(module: ModuleSpec, lang: str) -> bool:
     """Whether the author supplied the module's video in ``lang`` (a real one is preferred)."""
-    return bool(module.video_file or module.video_url)
+    return bool(module.video_sources.get(lang) or module.video_url)
 
 
 def _offer(course_slug: str, module_folder: str, lang: str, path: Path) -> None:
-    """Hand a new narrated source to the video pipeline (which makes its renditions)."""
-    log.info("narrated source ready: %s/%s %s at %s", course_slug, module_folder, lang, path)
+    """Hand a new narrated source to the video pipeline, which makes its renditions once the
+    caller commits (a course not imported yet gets it from ``flask courses import``)."""
+    try:
+        outcome = pipeline.offer_source(course_slug, module_folder, lang, path, "narrated")
+    except LookupError:
+        log.info("narrated %s/%s %s: course not imported yet", course_slug, module_folder, lang)
+        return
+    log.info("narrated source %s/%s %s: %s", course_slug, module_folder, lang, outcome)
 
 
 def _labels(lang: str, number: int, count: int) -> tuple[str, str]:

@@ -118,6 +118,6 @@ def _read_module(root: Path, folder: str, problems: list[Problem], slugs: dict) 
     read_quiz(SourceFile(here / "quiz.yaml", problems), module)
     read_rubric(SourceFile(here / "rubric.yaml", problems), module)
     read_documents(here, module, problems)
-    if (module.video_url or module.video_file) and not module.captions and data is not None:
+    if (module.video_url or module.video_sources) and not module.captions and data is not None:
         f.warn(data.line_of("video"), "the video has no captions (captions.<lang>.vtt)")
     return module

@@ -50,8 +50,9 @@ class ModuleSpec:
     title: Text = field(default_factory=dict)
     summary: Text = field(default_factory=dict)
     video_url: str | None = None
-    video_file: str | None = None  # relative to the course folder, with "/"
-    video_duration: int | None = None
+    # Self-hosted source per language, relative to the course folder, with "/".
+    video_sources: dict[str, str] = field(default_factory=dict)
+    video_duration: int | None = None  # of the embedded (url) video
     lesson: Text = field(default_factory=dict)  # Markdown source per language
     homework: Text = field(default_factory=dict)
     captions: Text = field(default_factory=dict)  # WebVTT source per language
