@@ -11,7 +11,9 @@ import time
 import pytest
 
 from app.extensions import db
-from app.learning.models import Module, ModuleProgress
+from app.learning.models import ModuleProgress
+from app.unit_of_work import commit
+from app.video import services as video
 from tests.concurrency import live_server
 from tests.e2e.phone import PHONE_CONTEXT
 
@@ -35,11 +37,9 @@ def video_module(app, course, tmp_path):
         ],
         check=True,
     )  # fmt: skip
-    app.config["COURSES_DIR"] = str(tmp_path / "courses")
-    with app.app_context():
-        module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
-        module.video_file, module.video_duration = "m1.mp4", CLIP_SECONDS
-        db.session.commit()
+    with app.test_request_context():  # the pipeline makes the renditions on commit (immediate)
+        assert video.offer_source("demo", "m1", "en", folder / "m1.mp4", "course") == "queued"
+        commit()
 
 
 @pytest.fixture
