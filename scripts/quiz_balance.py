@@ -18,7 +18,8 @@ single-answer questions.
 It exits 1 when, in some language, the correct option is the longest in more than a quarter
 of a module's questions or of the course's, or the shortest in more than a third; or when one
 letter holds more than 35% of the course's single-answer questions, or a letter a-d is never
-the answer. Otherwise it exits 0.
+the answer; or when two options of one quiz read the same in a language (a student, a screen
+reader or a test that finds an option by its label could not tell them apart). Otherwise 0.
 
 Only the standard library and PyYAML: it reads the files as an author sees them and does not
 need the application.
@@ -81,6 +82,12 @@ def letters(counter: Counter[str]) -> str:
     return " ".join(f"{letter}={counter[letter]}" for letter in "abcde" if counter[letter]) or "–"
 
 
+def repeated(questions: list[Question], lang: str) -> list[str]:
+    """Option texts that appear more than once in one quiz, in one language."""
+    seen = Counter(str(o["text"][lang]).strip() for q in questions for o in q["options"])
+    return [text for text, n in seen.items() if n > 1]
+
+
 def share(hits: list[str], total: int, limit: float) -> tuple[str, bool]:
     over = len(hits) > limit * total
     listed = ", ".join(hits) or "none"
@@ -114,6 +121,9 @@ def main(argv: list[str]) -> int:
             median = statistics.median(spread(q, lang) for q in questions)
             print(f"  {lang}: correct longest {long_text}; shortest {short_text};")
             print(f"      median longest/shortest {median:.2f}")
+            for text in repeated(questions, lang):
+                failed = True
+                print(f"      the option {text!r} appears more than once")
         if "--detail" in argv:
             for q in questions:
                 print(f"    {q['id']}: " + " | ".join(detail(q, lang) for lang in LANGUAGES))
