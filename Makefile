@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app:create_app
 
-.PHONY: run test test-fast install install-test lint format translations demo clean
+.PHONY: run test test-fast test-cluster install install-test lint format translations demo clean
 
 run: install  ## install, build the SQLite database, load demo data, serve on 127.0.0.1:5000 (and the job worker)
 	$(BIN)/flask db upgrade
@@ -19,6 +19,9 @@ test:  ## install test dependencies, lint, run the suite on SQLite and on Postgr
 
 test-fast:  ## the suite without the browser journeys, on SQLite only (reuses .venv; a few minutes)
 	$(BIN)/pytest -q --ignore=tests/e2e $(PYTEST_ARGS)
+
+test-cluster:  ## the two-node test alone: 2 gunicorn nodes, worker, scheduler, nginx (deploy/; < 2 min)
+	bash scripts/cluster.sh $(PYTEST_ARGS)
 
 install:
 	bash scripts/bootstrap.sh

@@ -116,6 +116,11 @@ class Config:
     # seconds (doubled on each further try: 30 s, 1 min, 2 min, ... then "failed").
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 6)
     MAIL_RETRY_DELAY = _int("MAIL_RETRY_DELAY", 30)
+    # A claim older than this belongs to a worker that died mid-send: the per-minute sweep sends
+    # the message again (same Message-ID). Keep it well above the longest SMTP conversation.
+    MAIL_CLAIM_STALE_SECONDS = _int("MAIL_CLAIM_STALE_SECONDS", 600)
+    # The sweep leaves unclaimed rows this young to the job enqueued at their commit.
+    MAIL_SWEEP_GRACE_SECONDS = _int("MAIL_SWEEP_GRACE_SECONDS", 60)
     # Sent messages are kept this long (for support questions), then deleted by a daily job.
     MAIL_KEEP_SENT_DAYS = _int("MAIL_KEEP_SENT_DAYS", 30)
 
@@ -124,6 +129,12 @@ class Config:
     QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}")
     # Run each job at once, inside the unit of work that commits it (tests; one-process sites).
     QUEUE_IMMEDIATE = _bool("QUEUE_IMMEDIATE", False)
+    # Generated media in the making (the narrated source videos, issue 14): outside the checkout.
+    MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "tekser"
+    )
+    # `flask demo load` (make run) asks the queue to narrate the bundled course's videos.
+    NARRATE_ON_LOAD = _bool("NARRATE_ON_LOAD", True)
     # CSV enrolment invitations: how many one job step sends (each step its own transaction).
     ENROL_INVITE_BATCH = _int("ENROL_INVITE_BATCH", 100)
 
@@ -167,6 +178,11 @@ class Config:
     # Development and tests may sign with a key generated into instance/; production never.
     CERT_ALLOW_DEV_KEY = _bool("CERT_ALLOW_DEV_KEY", False)
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    # Video progress reports per student (the player sends one every 15 s while playing, and on
+    # pause, end and leaving the page): room for a few tabs, not for a flood.
+    VIDEO_PROGRESS_RATE_LIMIT = os.environ.get(
+        "VIDEO_PROGRESS_RATE_LIMIT", "30 per minute;600 per hour"
+    )
 
     # Trust X-Forwarded-* from this many proxies (0 when serving directly).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
@@ -197,6 +213,7 @@ class TestConfig(Config):
     # Jobs run at commit, so a test reads the mail right after its request.
     QUEUE_URL = "memory://"
     QUEUE_IMMEDIATE = True
+    NARRATE_ON_LOAD = False  # tests that narrate ask for it, on a two-cue script
     SERVER_NAME = "localhost"
     BASE_URL = "http://localhost"
 
@@ -252,7 +269,7 @@ class ProductionConfig(Config):
                 "ProductionConfig needs a real job queue: QUEUE_IMMEDIATE=1 sends mail inside "
                 "requests and QUEUE_URL=memory:// keeps jobs in one process. Set QUEUE_URL="
                 "redis://host:6379/1 (or sqlite:///path on one machine) and run `huey_consumer "
-                "app.jobs.huey` beside the app, or RATELIMIT_SINGLE_PROCESS=1 if exactly one "
+                "app.tasks.huey` beside the app, or RATELIMIT_SINGLE_PROCESS=1 if exactly one "
                 "process serves the site."
             )
 

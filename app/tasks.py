@@ -7,6 +7,7 @@ from app.auth.jobs import send_password_reset
 from app.cohorts.jobs import send_import_invitations
 from app.homework.jobs import sweep_uploads
 from app.jobs import bind_consumer, huey
+from app.learning.jobs import render_course_videos
 from app.mail.delivery import deliver_mail, prune_outbox, sweep_outbox
 from app.review.jobs import daily_digest
 
@@ -19,6 +20,7 @@ __all__ = [
     "deliver_mail",
     "huey",
     "prune_outbox",
+    "render_course_videos",
     "send_import_invitations",
     "send_password_reset",
     "sweep_outbox",

@@ -27,8 +27,12 @@ command -v chromium >/dev/null || missing+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation2 ] || [ -d /usr/share/fonts/truetype/liberation ] \
     || missing+=(fonts-liberation2)
+# The narrated videos (tests/video/test_narration*.py): Debian's text-to-speech voices.
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 # Shared rate limits across gunicorn workers (tests/ops): a real Redis on loopback.
 command -v redis-server >/dev/null || missing+=(redis-server)
+# The two-node test (tests/cluster, with the PostgreSQL run): Debian's nginx as the load balancer.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; those checks skip" >&2
 fi
@@ -68,7 +72,9 @@ fi
 echo "== tests on SQLite"
 env -u TEST_DATABASE_URL .venv/bin/pytest "$@"
 
-echo "== tests on PostgreSQL"
+# tests/cluster (two gunicorn nodes, a worker, the scheduler, nginx: ADR 0018) skips on SQLite
+# and runs once here, with the PostgreSQL suite.
+echo "== tests on PostgreSQL (and the two-node test)"
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
     pgdir=$(mktemp -d /tmp/tekser-pg.XXXXXX)
     cleanup+=('bash scripts/postgres.sh stop "$pgdir"; rm -rf "$pgdir"')

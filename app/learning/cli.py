@@ -1,15 +1,21 @@
-"""``flask courses validate PATH`` and ``flask courses import PATH`` (see courses/FORMAT.md)."""
+"""``flask courses validate PATH``, ``flask courses import PATH`` (see courses/FORMAT.md) and
+``flask courses render-videos PATH`` (narrated videos, ADR 0020)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.learning.content import LANGS
 from app.learning.content.importer import import_course
 from app.learning.content.spec import PIECES, CourseSpec, read_course
+from app.learning.narration import render_course
+from app.learning.narration.speech import SpeechError
+from app.learning.narration.video import VideoError
 from app.unit_of_work import commit
 
 courses = AppGroup("courses", help="Check and import course folders (courses/FORMAT.md).")
@@ -75,3 +81,46 @@ def import_command(ctx: click.Context, path: Path) -> None:
     for line in result.summary():
         click.echo(f"  {line}")
     _coverage(spec)
+
+
+@courses.command("render-videos")
+@click.argument("path", type=FOLDER)
+@click.option("--module", "folders", multiple=True, help="Only this module folder (repeatable).")
+@click.option(
+    "--language", "languages", multiple=True, type=click.Choice(LANGS), help="Only this language."
+)
+@click.option("--force", is_flag=True, help="Make the videos again even if nothing changed.")
+@click.pass_context
+def render_videos_command(
+    ctx: click.Context,
+    path: Path,
+    folders: tuple[str, ...],
+    languages: tuple[str, ...],
+    force: bool,
+) -> None:
+    """Narrate each module of the course folder PATH with a synthetic voice: an MP4 per module
+    and language under MEDIA_WORK_DIR, and the captions re-timed to it (written back to PATH).
+    A module with a real recording in module.yaml is left alone."""
+    spec = read_course(path)
+    if spec.errors:
+        _report(spec)
+        click.echo("not rendered: fix the errors above first")
+        ctx.exit(1)
+    unknown = set(folders) - {module.folder for module in spec.modules}
+    if unknown:
+        raise click.BadParameter(f"no such module folder: {', '.join(sorted(unknown))}")
+    work_dir = Path(current_app.config["MEDIA_WORK_DIR"])
+    began = time.monotonic()
+    try:
+        outcomes = render_course(
+            spec, work_dir, folders=folders, languages=languages, force=force, echo=click.echo
+        )
+    except (SpeechError, VideoError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    made = sum(outcome.status == "rendered" for outcome in outcomes)
+    click.echo(
+        f"{made} of {len(outcomes)} videos made in {time.monotonic() - began:.1f} s "
+        f"(in {work_dir / 'narrated' / spec.slug})"
+    )
+    if any(outcome.captions_changed for outcome in outcomes):
+        click.echo(f"captions re-timed: import the course again (flask courses import {path})")

@@ -171,7 +171,13 @@ class ModuleProgress(Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lesson_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Seconds of the video actually played (the union of the played ranges, in the language
+    # with the most); the ranges themselves, per language, are in ``video_played``.
     video_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # {"kk": {"ranges": [[start, end], ...], "at": seconds}, ...}: the merged played ranges and
+    # the last position (to resume), per language of the video (app/learning/watching.py).
+    # Deferred: only the progress report and the module page's resume read it.
+    video_played: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     video_watched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Attempts at the module's quiz (the rows are in quiz_attempt): the cohort reports count

@@ -19,6 +19,7 @@ from app.cohorts import services as cohorts
 from app.db import utcnow
 from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
+from app.learning import watching
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
 from app.learning.signals import course_completed
 from app.unit_of_work import add_or_take_winner
@@ -184,17 +185,65 @@ def mark_lesson_read(user_id: int, module: Module) -> ModuleProgress:
     return row
 
 
-def record_video_progress(user_id: int, module: Module, seconds: int) -> ModuleProgress:
-    """Keep the furthest point reached; past the course's share, the video counts as watched."""
+def video_duration(module: Module, lang: str) -> float | None:
+    """The length in seconds of the module's video in ``lang``: the one place the watched
+    share and the resume position take it from (None: unknown, so never watched by share)."""
+    del lang  # one video for every language until the per-language video model lands
+    return float(module.video_duration) if module.video_duration else None
+
+
+def record_video_progress(
+    user_id: int,
+    module: Module,
+    lang: str,
+    ranges: list[watching.Range],
+    position: float | None = None,
+) -> ModuleProgress:
+    """Add the ranges the student played (of the video in ``lang``) to the union kept for the
+    module, and note where playback stands. Once the union reaches the course's share of the
+    duration, the video counts as watched (which does the lesson part)."""
     row = _row(user_id, module)
-    duration = module.video_duration or 0
-    seconds = max(0, min(int(seconds), duration or int(seconds)))
-    row.video_seconds = max(row.video_seconds or 0, seconds)
+    db.session.flush()
+    # Read again under the row lock: of two reports at once, the second waits for the first and
+    # merges into its ranges instead of overwriting them (ADR 0008).
+    db.session.refresh(
+        row, ["video_played", "video_seconds", "video_watched_at"], with_for_update=True
+    )
+    duration = video_duration(module, lang)
+    played = dict(row.video_played or {})
+    entry = played.get(lang) if isinstance(played.get(lang), dict) else {}
+    union = watching.merge(watching.stored_ranges(entry.get("ranges")), ranges, duration)
+    at = entry.get("at", 0) if position is None else position
+    if duration and isinstance(at, (int, float)):
+        at = min(at, duration)
+    played[lang] = {"ranges": [list(r) for r in union], "at": at}
+    row.video_played = played  # a new dict: the JSON column sees the change
+    row.video_seconds = int(
+        max(
+            watching.played_seconds(watching.stored_ranges(e.get("ranges")))
+            for e in played.values()
+            if isinstance(e, dict)
+        )
+    )
     share = module.course.video_watched_share
-    if duration and row.video_watched_at is None and row.video_seconds >= share * duration:
+    if row.video_watched_at is None and watching.is_watched(union, duration, share):
         row.video_watched_at = utcnow()
     db.session.flush()
     return row
+
+
+def resume_position(user_id: int, module: Module, lang: str) -> float:
+    """Where the student's playback of the video in ``lang`` should start again (0: from the
+    start). Reads only; one query."""
+    played = db.session.scalar(
+        db.select(ModuleProgress.video_played).where(
+            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
+        )
+    )
+    entry = played.get(lang) if isinstance(played, dict) else None
+    if not isinstance(entry, dict):
+        return 0.0
+    return watching.resume_at(entry.get("at"), video_duration(module, lang))
 
 
 def mark_quiz_passed(user_id: int, module: Module) -> None:

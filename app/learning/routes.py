@@ -13,8 +13,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
-from app.learning import bp, quiz, services
+from app.extensions import db, limiter
+from app.learning import bp, quiz, services, watching
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
@@ -24,6 +24,7 @@ MODULE = "/courses/<course_slug>/modules/<module_slug>"
 MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 QUIZ_POST_MAX = 32 * 1024
+PROGRESS_POST_MAX = 16 * 1024
 
 
 def _load(course_slug: str, module_slug: str) -> services.ModuleContext:
@@ -78,6 +79,8 @@ def module(course_slug: str, module_slug: str):
         langs=LANGS,
         read_form=MarkReadForm(),
         module_url=_module_url,
+        # Called by the page only where it shows a player (one query: the resume position).
+        playback=lambda: services.playback(current_user, ctx, ctx.lang),
     )
 
 
@@ -93,16 +96,36 @@ def mark_read(course_slug: str, module_slug: str):
     return redirect(_module_url(ctx, "learning.take_quiz"))
 
 
+def _progress_limit() -> str:
+    return current_app.config["VIDEO_PROGRESS_RATE_LIMIT"]
+
+
+def _student_key() -> str:
+    return f"video-progress:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
 @bp.route(MODULE + "/video-progress", methods=["POST"])
 @login_required
+@limiter.limit(_progress_limit, key_func=_student_key)
 def video_progress(course_slug: str, module_slug: str):
+    """The player script's report (static/js/video-progress.js): ``ranges`` played (JSON
+    pairs of seconds), ``position`` (seconds) and ``lang`` (the video's language; the page's
+    content language when absent). Sent by ``fetch`` and by ``sendBeacon``, so the CSRF token
+    may come in the form body."""
     ctx = _load(course_slug, module_slug)
     if not ctx.is_student:
         abort(403)
-    seconds = request.form.get("seconds", type=int)
-    if seconds is None or not 0 <= seconds <= 24 * 3600:
+    if request.content_length and request.content_length > PROGRESS_POST_MAX:
+        abort(413)
+    lang = request.form.get("lang") or ctx.lang
+    if lang not in LANGS:
         abort(400)
-    services.record_watching(current_user, ctx.module, seconds)
+    try:
+        ranges = watching.parse_ranges(request.form.get("ranges"))
+        position = watching.parse_position(request.form.get("position"))
+    except watching.BadReport:
+        abort(400)
+    services.record_watching(current_user, ctx.module, lang, ranges, position)
     return Response(status=204)
 
 

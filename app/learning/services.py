@@ -15,10 +15,11 @@ from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.errors import NotFoundError, RefusedError
 from app.extensions import db
-from app.learning import policy, progress, quiz, schedule
+from app.learning import policy, progress, quiz, schedule, watching
 from app.learning.content import LANGS, pick
 from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
+from app.learning.jobs import render_course_videos as render_course_videos
 from app.learning.models import Course, Module, ModuleProgress
 from app.learning.progress import CourseProgress as CourseProgress
 from app.learning.progress import ModuleState as ModuleState
@@ -178,10 +179,35 @@ def read_lesson(user: User, module: Module) -> None:
     progress.refresh_completion(user.id, module)
 
 
-def record_watching(user: User, module: Module, seconds: int) -> None:
-    """How far the student has watched the video; it may complete the lesson and the module."""
-    progress.record_video_progress(user.id, module, seconds)
+def record_watching(
+    user: User,
+    module: Module,
+    lang: str,
+    ranges: list[watching.Range],
+    position: float | None = None,
+) -> None:
+    """What the student played of the video in ``lang``; reaching the course's share of it
+    may complete the lesson and the module."""
+    progress.record_video_progress(user.id, module, lang, ranges, position)
     progress.refresh_completion(user.id, module)
+
+
+@dataclass(frozen=True)
+class Playback:
+    """What the page's player script needs: the duration the server measures the share
+    against, and where to resume (0: from the start)."""
+
+    duration: float | None
+    resume: float
+
+
+def playback(user: User, ctx: ModuleContext, lang: str) -> Playback:
+    """The student's playback of the module's video in ``lang`` (staff: from the start, since
+    nothing of theirs is recorded)."""
+    duration = progress.video_duration(ctx.module, lang)
+    if not ctx.is_student:
+        return Playback(duration, 0.0)
+    return Playback(duration, progress.resume_position(user.id, ctx.module, lang))
 
 
 @dataclass(frozen=True)

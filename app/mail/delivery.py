@@ -27,10 +27,16 @@ from app.unit_of_work import in_app_context
 if TYPE_CHECKING:
     from sqlalchemy.sql.dml import Delete, Update
 
-# A claim older than this is a worker that died mid-send (SMTP has its own, shorter, timeout).
-STALE_CLAIM = timedelta(minutes=10)
-# The sweep leaves young rows to the job enqueued at their commit.
-SWEEP_GRACE = timedelta(minutes=1)
+
+def stale_claim() -> timedelta:
+    """A claim older than this is a worker that died mid-send (``MAIL_CLAIM_STALE_SECONDS``;
+    SMTP has its own, shorter, timeout)."""
+    return timedelta(seconds=current_app.config["MAIL_CLAIM_STALE_SECONDS"])
+
+
+def sweep_grace() -> timedelta:
+    """The sweep leaves unclaimed rows this young to the job enqueued at their commit."""
+    return timedelta(seconds=current_app.config["MAIL_SWEEP_GRACE_SECONDS"])
 
 
 def _rowcount(statement: Update | Delete) -> int:
@@ -49,7 +55,8 @@ def claim(message_id: int) -> OutboxMessage | None:
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             db.or_(
-                OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - STALE_CLAIM
+                OutboxMessage.claimed_at.is_(None),
+                OutboxMessage.claimed_at < now - stale_claim(),
             ),
         )
         .values(claimed_at=now, attempts=OutboxMessage.attempts + 1)
@@ -109,17 +116,23 @@ def _failed(message: OutboxMessage, error: Exception) -> None:
 
 
 def due_messages(now=None) -> list[int]:
-    """Pending rows nobody is handling: past their grace (or backoff), unclaimed or stale."""
+    """Pending rows nobody is handling: unclaimed and past their grace (or backoff), or claimed
+    by a worker that died (its job was taken from the queue: no grace to wait for)."""
     now = now or utcnow()
     return list(
         db.session.scalars(
             db.select(OutboxMessage.id)
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now - SWEEP_GRACE,
                 db.or_(
-                    OutboxMessage.claimed_at.is_(None),
-                    OutboxMessage.claimed_at < now - STALE_CLAIM,
+                    db.and_(
+                        OutboxMessage.claimed_at.is_(None),
+                        OutboxMessage.next_attempt_at <= now - sweep_grace(),
+                    ),
+                    db.and_(
+                        OutboxMessage.claimed_at < now - stale_claim(),
+                        OutboxMessage.next_attempt_at <= now,
+                    ),
                 ),
             )
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)

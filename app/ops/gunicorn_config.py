@@ -7,6 +7,10 @@
   ``child_exit`` marks a dead worker's live gauges, as prometheus_client's multiprocess mode asks.
 - JSON logs (``LOG_FORMAT=json``, the production default) for gunicorn's own lines too. The app
   writes one access line per request itself, so gunicorn's access log stays off.
+- gunicorn's control socket (gunicorn >= 25, for ``gunicornc``) in this server's own runtime
+  folder: systemd's ``RuntimeDirectory`` (deploy/systemd/tekser-web.service), else a fresh private
+  folder. Its default, ``~/.gunicorn/gunicorn.ctl``, is one path for every gunicorn of a user:
+  a second server on the machine would take it from the first.
 
 Options on the command line override these.
 """
@@ -17,6 +21,11 @@ from pathlib import Path
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tekser-metrics-")
+
+control_socket = str(
+    Path(os.environ.get("RUNTIME_DIRECTORY") or tempfile.mkdtemp(prefix="tekser-gunicorn-"))
+    / "gunicorn.ctl"
+)
 
 _production = os.environ.get("TEKSER_ENV", "development") == "production"
 if os.environ.get("LOG_FORMAT", "json" if _production else "text").lower() == "json":

@@ -14,6 +14,7 @@ from app.cohorts.models import Cohort
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.models import Verdict
+from app.jobs import on_commit
 from app.learning import services as learning
 from app.learning.models import Course
 from app.policy import Role
@@ -59,6 +60,11 @@ def load_demo_course(session) -> None:
         cohorts.enrol(accounts.find_by_email(email), cohort)
     cohorts.assign_reviewer(cohort, accounts.find_by_email("reviewer@demo.tekser.kz"))
     _demo_homework(accounts.find_by_email("student.ru@demo.tekser.kz"), course, cohort)
+    if current_app.config["NARRATE_ON_LOAD"]:
+        # The narrated videos are made on the queue (make run's worker), not here: the site
+        # serves at once and each module says its video is being prepared.
+        on_commit(learning.render_course_videos, str(folder))
+        click.echo("Narrated videos: being made in the background (flask courses render-videos)")
     click.echo(
         f"Demo cohort invite link: {current_app.config['BASE_URL']}/join/{cohort.invite_code}"
     )

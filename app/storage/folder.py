@@ -19,6 +19,7 @@ from flask import Response, abort, send_file
 from app.storage.backends import Entry, attachment, check_key
 
 CHUNK = 1 << 20
+FILE_MODE = 0o640  # the app's user writes, its group (nginx's user joins it) reads
 
 
 class FolderBackend:
@@ -39,6 +40,8 @@ class FolderBackend:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
+            # mkstemp makes 0600: nginx, in the app's group, sends the file (X-Accel-Redirect).
+            os.fchmod(fd, FILE_MODE)
             with os.fdopen(fd, "wb") as out:
                 if isinstance(data, bytes | bytearray | memoryview):
                     out.write(data)

@@ -114,7 +114,7 @@ def test_the_summary_follows_every_kind_of_activity(app, world):
         progress.mark_lesson_read(owner.id, m1)
         progress.refresh_completion(owner.id, m1)
         agrees(owner.id, course_id)
-        progress.record_video_progress(owner.id, m1, 50)
+        progress.record_video_progress(owner.id, m1, "en", [(0, 50)], 50)
         agrees(owner.id, course_id)
         quiz.submit_quiz(owner.id, m1, WRONG, "t-wrong")  # a failed attempt is activity too
         agrees(owner.id, course_id)

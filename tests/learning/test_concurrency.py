@@ -65,3 +65,17 @@ def test_first_activity_in_a_module_from_two_requests_at_once(app, student, cour
     at_once(app, 4, lambda n, m: progress.mark_lesson_read(student.id, m))
     with app.app_context():
         assert count_of(ModuleProgress) == 1
+
+
+def test_played_ranges_reported_at_once_are_all_kept(app, student, course):
+    """Tabs and beacons reporting different parts of the video at the same moment: the row is
+    read again under its lock, so every range ends up in the union."""
+    at_once(
+        app,
+        6,
+        lambda n, m: progress.record_video_progress(student.id, m, "en", [(n * 15, n * 15 + 15)]),
+    )
+    with app.app_context():
+        row = db.session.scalar(db.select(ModuleProgress))
+        assert row.video_played["en"]["ranges"] == [[0, 90]]
+        assert row.video_seconds == 90 and row.video_watched_at is not None

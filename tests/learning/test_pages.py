@@ -175,9 +175,9 @@ def test_captions_served_as_vtt(client, student, login):
     assert client.get(M1 + "/captions/kk.vtt").status_code == 404
 
 
-def test_video_progress_without_a_number_is_refused(client, student, login):
+def test_video_progress_without_ranges_is_refused(client, student, login):
     login(client, student)
-    response = post_form(client, M1 + "/video-progress", {"seconds": "lots"}, token_from=M1)
+    response = post_form(client, M1 + "/video-progress", {"ranges": "lots"}, token_from=M1)
     assert response.status_code == 400
-    ok = post_form(client, M1 + "/video-progress", {"seconds": "30"}, token_from=M1)
+    ok = post_form(client, M1 + "/video-progress", {"ranges": "[[0, 30]]"}, token_from=M1)
     assert ok.status_code == 204

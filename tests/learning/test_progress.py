@@ -62,14 +62,33 @@ def test_lesson_and_quiz_without_accepted_homework_is_in_progress(app, student, 
 def test_video_watched_to_the_share_counts_as_the_lesson(app, student, course, accepted):
     with app.app_context():
         m1 = module(course[0], 1)
-        progress.record_video_progress(student.id, m1, 89)
-        assert not progress.lesson_done(db.session.scalar(db.select(ModuleProgress)))
-        progress.record_video_progress(student.id, m1, 40)  # going back keeps the furthest
-        progress.record_video_progress(student.id, m1, 90)
+        progress.record_video_progress(student.id, m1, "en", [(0, 40)], 40)
+        progress.record_video_progress(student.id, m1, "en", [(95, 100)], 100)  # a seek
         row = db.session.scalar(db.select(ModuleProgress))
-        assert row.video_seconds == 90 and progress.lesson_done(row)
-        progress.record_video_progress(student.id, m1, 10_000)  # clamped to the duration
-        assert row.video_seconds == 100
+        assert row.video_seconds == 45 and not progress.lesson_done(row)
+        progress.record_video_progress(student.id, m1, "en", [(30, 89)], 89)
+        assert row.video_seconds == 94 and progress.lesson_done(row)
+        assert row.video_played == {"en": {"ranges": [[0, 89], [95, 100]], "at": 89}}
+        progress.record_video_progress(student.id, m1, "en", [(0, 10_000)], 10_000)
+        assert row.video_seconds == 100  # clamped to the duration
+        assert row.video_played["en"] == {"ranges": [[0, 100]], "at": 100}
+        db.session.commit()
+
+
+def test_each_language_of_the_video_has_its_own_union(app, student, course):
+    with app.app_context():
+        m1 = module(course[0], 1)
+        progress.record_video_progress(student.id, m1, "kk", [(0, 60)], 60)
+        progress.record_video_progress(student.id, m1, "ru", [(40, 80)], 80)
+        row = db.session.scalar(db.select(ModuleProgress))
+        assert row.video_watched_at is None  # 60 s and 40 s, not 80 s of one video
+        assert row.video_seconds == 60
+        assert progress.resume_position(student.id, m1, "kk") == 60
+        assert progress.resume_position(student.id, m1, "ru") == 80
+        assert progress.resume_position(student.id, m1, "en") == 0
+        progress.record_video_progress(student.id, m1, "kk", [(55, 97)])  # no position: kept
+        assert progress.resume_position(student.id, m1, "kk") == 60
+        assert row.video_watched_at is not None
         db.session.commit()
 
 

@@ -165,7 +165,7 @@ def test_module_pages_show_the_start_instead_of_the_content(client, login, early
 
 WRITES = {
     "read": (M1 + "/read", {}),
-    "video": (M1 + "/video-progress", {"seconds": "95"}),
+    "video": (M1 + "/video-progress", {"ranges": "[[0, 95]]", "position": "95"}),
     "quiz": (M1 + "/quiz", {"token": "t" * 30, "q-q1": "a", "q-q2": ["b", "c"]}),
     "draft": (M1 + "/homework", {**fact_check(), "save": "x", "version": ""}),
     "submit": (M1 + "/homework", {**fact_check(), "submit": "x", "version": ""}),

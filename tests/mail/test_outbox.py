@@ -9,7 +9,7 @@ from datetime import timedelta
 from app import jobs, mail, unit_of_work
 from app.db import utcnow
 from app.extensions import db
-from app.mail.delivery import deliver_mail, sweep_outbox
+from app.mail.delivery import deliver_mail, due_messages, sweep_outbox
 from app.mail.models import OutboxMessage, OutboxStatus
 from tests.fixtures.mail import free_port
 
@@ -82,6 +82,33 @@ def test_a_claimed_message_is_left_to_its_worker_until_the_claim_is_stale(app, m
         row.claimed_at = utcnow() - timedelta(minutes=11)
         db.session.commit()
         assert deliver_mail.call_local(message_id) is True
+    assert len(mailbox.to("reader@example.com")) == 1
+
+
+def test_the_sweep_takes_a_dead_workers_claim_without_the_grace(app_factory, mailbox):
+    """A claimed row's job was taken from the queue: once the claim is stale nothing else will
+    send it, so the sweep does not wait for the grace it gives young unclaimed rows."""
+    app = app_factory(MAIL_CLAIM_STALE_SECONDS=5, MAIL_SWEEP_GRACE_SECONDS=30)
+    with app.app_context():
+        db.session.execute(db.delete(OutboxMessage))
+        db.session.commit()
+    with app.test_request_context(method="POST"):
+        message_id = write()
+        db.session.commit()
+        jobs.discard()
+        assert due_messages() == []  # young and unclaimed: left to its own job
+        (row,) = rows()
+        row.claimed_at = utcnow() - timedelta(seconds=2)
+        db.session.commit()
+        assert due_messages() == []  # its worker may still be talking to the SMTP server
+        row.claimed_at = utcnow() - timedelta(seconds=6)
+        db.session.commit()
+        assert due_messages() == [message_id]  # that worker died: no grace to wait for
+        row.claimed_at = None
+        row.next_attempt_at = utcnow() - timedelta(seconds=31)
+        db.session.commit()
+        assert due_messages() == [message_id]  # unclaimed, past the grace
+        assert sweep_outbox.call_local() == 1
     assert len(mailbox.to("reader@example.com")) == 1
 
 

@@ -19,6 +19,11 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]+)>")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'»”)]*$")
 
+# What a caption may hold (courses/FORMAT.md): lines a phone shows whole, and cues read in time.
+MAX_LINE_CHARS = 42
+MAX_LINES = 2
+MAX_CUE_SECONDS = 7.0
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -117,6 +122,46 @@ def _read_block(result: Captions, first: int, block: list[str]) -> None:
     if not any(_TAG_RE.sub("", text).strip() for text in payload):
         result.problems.append((line, "the cue has no text"))
     result.cues.append(Cue(start, end, "\n".join(payload), line))
+
+
+def limit_problems(captions: Captions) -> list[tuple[int, str]]:
+    """One note per limit the cues break (lines too long, too many lines, cues too long), with
+    the first cue that breaks it and how many do."""
+    broken: dict[str, list[int]] = {}
+    for cue in captions.cues:
+        lines = [_TAG_RE.sub("", line) for line in cue.text.split("\n")]
+        if any(len(line.strip()) > MAX_LINE_CHARS for line in lines):
+            broken.setdefault("line", []).append(cue.line)
+        if len(lines) > MAX_LINES:
+            broken.setdefault("lines", []).append(cue.line)
+        if cue.end - cue.start > MAX_CUE_SECONDS + 0.0005:
+            broken.setdefault("seconds", []).append(cue.line)
+    limits = {
+        "line": f"longer than {MAX_LINE_CHARS} characters a line",
+        "lines": f"more than {MAX_LINES} lines",
+        "seconds": f"longer than {MAX_CUE_SECONDS:g} seconds",
+    }
+    return [
+        (
+            lines[0],
+            f"{len(lines)} cue{'s' * (len(lines) != 1)} {'are' if len(lines) != 1 else 'is'} "
+            f"{limits[kind]} (the first here); `flask courses render-videos` re-breaks them",
+        )
+        for kind, lines in broken.items()
+    ]
+
+
+def timestamp(seconds: float) -> str:
+    """``seconds`` as a WebVTT timestamp, ``HH:MM:SS.mmm``."""
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
+
+
+def plain_text(text: str) -> str:
+    """A cue's payload without tags and entities, on one line."""
+    return _plain(text)[1]
 
 
 def _plain(text: str) -> tuple[str | None, str]:

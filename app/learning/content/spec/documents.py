@@ -39,6 +39,8 @@ def read_documents(here: Path, module: ModuleSpec, problems: list[Problem]) -> N
             captions = vtt.parse(text)
             for line, message in captions.problems:
                 f.error(line, message)
+            for line, message in vtt.limit_problems(captions):
+                f.warn(line, message)
             module.captions[lang] = text
             module.transcript[lang] = vtt.transcript(captions.cues)
         else:
