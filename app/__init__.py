@@ -38,6 +38,7 @@ from app.learning import policy as learning_policy
 from app.learning.content import pick
 from app.mail import models as _mail_models  # noqa: F401
 from app.ops import logs
+from app.review import models as _review_models  # noqa: F401
 from app.review import policy as review_policy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -284,6 +285,7 @@ def _register_templates(app: Flask) -> None:
         can_claim=review_policy.can_claim,
         is_reviewing=review_policy.is_reviewing,
         is_claimed_by_another=review_policy.is_claimed_by_another,
+        gave_first_grade=review_policy.gave_first_grade,
     )
     # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
     app.jinja_env.globals["pick"] = pick

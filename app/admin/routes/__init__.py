@@ -2,6 +2,7 @@
 does) adds every view to ``app.admin.bp``."""
 
 from app.admin.routes import (  # noqa: F401
+    agreement,
     audit,
     certificates,
     cohorts,
