@@ -80,7 +80,7 @@ def state_counts(cohort_id: int) -> dict[MarkingState, int]:
         .where(DoubleMarking.cohort_id == cohort_id)
         .group_by(DoubleMarking.state)
     ).all()
-    found = dict(rows)
+    found = {state: n for state, n in rows}
     return {state: found.get(state, 0) for state in MarkingState}
 
 
@@ -95,7 +95,7 @@ def waiting_unmarked(cohort_id: int) -> dict[int, int]:
         )
         .group_by(Submission.module_id)
     ).all()
-    return dict(rows)
+    return {module_id: n for module_id, n in rows}
 
 
 def disputes(cohort_id: int, page: int = 1) -> Sequence[Row[tuple[DoubleMarking, str, int]]]:

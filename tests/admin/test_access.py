@@ -9,6 +9,7 @@ import pytest
 from app.db import utcnow
 from app.extensions import db
 from tests.admin.fixtures import upload
+from tests.fixtures.double_marking import make_disputed
 
 A = "/admin/cohorts/{a}"
 # endpoint: (method, url, form data, expected for anonymous, student, reviewer,
@@ -81,6 +82,28 @@ MATRIX = {
         403,
         302,
     ),
+    "admin.agreement": ("GET", A + "/agreement", None, 302, 403, 200, 404, 200),
+    "admin.mark_sample": (
+        "POST",
+        A + "/agreement/sample",
+        {"share": "10"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.dispute": ("GET", A + "/agreement/{marking}", None, 302, 403, 403, 403, 200),
+    "admin.settle": (
+        "POST",
+        A + "/agreement/{marking}/settle",
+        {"chosen": "2"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
     "admin.users": ("GET", "/admin/users", None, 302, 403, 403, 403, 200),
     "admin.user": ("GET", "/admin/users/{student}", None, 302, 403, 403, 403, 200),
     "admin.user_roles": (
@@ -129,7 +152,7 @@ MATRIX = {
 }
 ENDPOINTS = set(MATRIX)
 # Reviewers reach these by cohort id; another cohort answers like a missing one.
-CONCEALS = {"admin.dashboard", "admin.students_table"}
+CONCEALS = {"admin.dashboard", "admin.students_table", "admin.agreement"}
 WHO = ["anonymous", "student", "reviewer", "other_reviewer", "admin"]
 
 
@@ -173,6 +196,9 @@ def ids(app, login, world):
         "reviewer": world.reviewer.id,
         "cert": make_certificate(app, world.student, world.cohort_id, world.course_id),
         "mail": make_failed_mail(app),
+        "marking": make_disputed(
+            app, world.student, world.cohort_id, world.modules[0], world.reviewer, world.admin
+        ),
     }
 
 
@@ -203,7 +229,7 @@ def test_refusals_are_audited(app, client, login, world):
         assert event.details["endpoint"] == "admin.dashboard"
 
 
-@pytest.mark.parametrize("path", ["/dashboard", "/students"])
+@pytest.mark.parametrize("path", ["/dashboard", "/students", "/agreement"])
 def test_another_cohorts_progress_answers_like_a_missing_cohort(app, client, login, world, path):
     from tests.fixtures.homework import as_shown
 

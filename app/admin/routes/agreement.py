@@ -82,7 +82,8 @@ def _dispute_page(cohort: Cohort, marking: DoubleMarking, form: SettleForm, stat
     sub = db.session.get_one(Submission, marking.submission_id)
     module = db.session.get_one(Module, sub.module_id)
     reviewer_ids = [g.reviewer_id for g in marking.grades]
-    names = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(reviewer_ids))))
+    rows = db.session.execute(db.select(User.id, User.name).where(User.id.in_(reviewer_ids)))
+    names = {user_id: name for user_id, name in rows}
     return render_template(
         "admin/dispute.html",
         cohort=cohort,
