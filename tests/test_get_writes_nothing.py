@@ -37,6 +37,7 @@ from tests.fixtures.homework import (
     post_homework,
     uploaded,
 )
+from tests.fixtures.double_marking import make_disputed
 from tests.fixtures.images import png
 
 WRITE_RE = re.compile(
@@ -58,6 +59,7 @@ EXTRA = [
     "/admin/audit?page=1",
     "/admin/cohorts/{a}/students?sort=name&q=owner",
     "/admin/cohorts/{a}/dashboard?stalled=7",
+    "/admin/cohorts/{a}/agreement?page=2",
     "/courses/demo/modules/m1?lang=kk",
     "/notifications?page=2",
 ]
@@ -166,6 +168,9 @@ def _seed(app, login, w) -> Seeded:
     assert response.status_code == 302, response.status_code
     enrol_token = response.headers["Location"].rsplit("/", 1)[1]
 
+    # A double-marked attempt whose two grades disagree, waiting for an admin.
+    marking = make_disputed(app, w.classmate, w.cohort_a, w.modules["m3"], w.reviewer, w.admin)
+
     with app.app_context():
         from app.homework.models import Screenshot, Submission
         from app.learning.models import QuizAttempt
@@ -186,6 +191,7 @@ def _seed(app, login, w) -> Seeded:
             "lang": ["en", "kk", "xx"],
             "list_id": [1, 2],
             "filename": ["css/tekser.css"],
+            "marking_id": [marking, MISSING],
         },
         per_endpoint={
             ("certificates.verify", "code"): [code, code.lower(), "NOPE-0000"],
