@@ -29,6 +29,7 @@ from app.extensions import db
 from app.homework.models import Status
 from app.policy import public
 from tests.fixtures.app import post_form
+from tests.fixtures.double_marking import make_disputed
 from tests.fixtures.homework import (
     as_user,
     fact_check,
@@ -37,7 +38,6 @@ from tests.fixtures.homework import (
     post_homework,
     uploaded,
 )
-from tests.fixtures.double_marking import make_disputed
 from tests.fixtures.images import png
 
 WRITE_RE = re.compile(

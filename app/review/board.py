@@ -98,7 +98,7 @@ def waiting_unmarked(cohort_id: int) -> dict[int, int]:
     return {module_id: n for module_id, n in rows}
 
 
-def disputes(cohort_id: int, page: int = 1) -> Sequence[Row[tuple[DoubleMarking, str, int]]]:
+def disputes(cohort_id: int, page: int = 1) -> Sequence[Row[DoubleMarking, str, int]]:
     """Disagreements waiting for an admin, oldest first, with the student's name."""
     return db.session.execute(
         select(DoubleMarking, User.name, Submission.attempt_no)

@@ -24,6 +24,7 @@ import math
 import random
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, insert, or_, select
@@ -123,7 +124,7 @@ def open_marking(submission_id: int) -> DoubleMarking | None:
     )
 
 
-def hidden_from(reviewer_id: int) -> Select[tuple[int]]:
+def hidden_from(reviewer_id: int) -> Select[Any]:
     """Attempts a reviewer must not take: disputed ones (the admin's now), and those whose
     held-back first grade is theirs."""
     theirs = select(BlindGrade.marking_id).where(BlindGrade.reviewer_id == reviewer_id)

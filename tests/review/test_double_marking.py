@@ -7,7 +7,7 @@ import pytest
 
 from app.cohorts.models import Cohort
 from app.extensions import db
-from app.homework.models import Notification, Review, Status, Submission
+from app.homework.models import Notification, Review, Status
 from app.policy import Role
 from app.review import services
 from app.review.double import choose
