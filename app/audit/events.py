@@ -51,8 +51,11 @@ SECURITY_EVENTS = frozenset(SECURITY_LABELS)
 CATEGORIES = {"security": (_l("Security events"), SECURITY_EVENTS)}
 
 EVENT_LABELS = {
+    "announcement.edited": _l("Announcement edited"),
+    "announcement.posted": _l("Announcement published"),
     "certificate.issued": _l("Certificate issued"),
     "certificate.revoked": _l("Certificate revoked"),
+    "cohort.announce_setting": _l("Setting changed: reviewers may post announcements"),
     "cohort.archived": _l("Group archived"),
     "cohort.created": _l("Group created"),
     "cohort.enrolment_imported": _l("Students enrolled from a file"),
@@ -70,6 +73,7 @@ EVENT_LABELS = {
     "review.grades_disagreed": _l("Double marking: grades disagree"),
     "review.disagreement_settled": _l("Double marking: disagreement settled"),
     "mail.retried": _l("Email sent again"),
+    "teaching.students_nudged": _l("Students at risk nudged"),
     "user.roles_changed": _l("Roles changed"),
     **SECURITY_LABELS,
 }
@@ -84,6 +88,8 @@ TARGET_LABELS = {
 
 DETAIL_LABELS = {
     "after": _l("After"),
+    "allowed": _l("Allowed"),
+    "announcement_id": _l("Announcement"),
     "attempts": _l("Attempts"),
     "before": _l("Before"),
     "changed": _l("Changed"),
@@ -93,6 +99,7 @@ DETAIL_LABELS = {
     "cohort_id": _l("Group"),
     "counts": _l("Counts"),
     "course_id": _l("Course"),
+    "days": _l("Days"),
     "decision": _l("Decision"),
     "email": _l("Email address given"),
     "endpoint": _l("Page"),
@@ -100,6 +107,7 @@ DETAIL_LABELS = {
     "first": _l("First decision"),
     "import_id": _l("Import"),
     "key": _l("Counted by"),
+    "languages": _l("Languages"),
     "limit": _l("Limit"),
     "marked": _l("Marked"),
     "method": _l("Method"),
@@ -116,9 +124,11 @@ DETAIL_LABELS = {
     "settled": _l("Settled"),
     "share": _l("Share (%)"),
     "status": _l("Status"),
+    "students": _l("Students"),
     "student_id": _l("Student"),
     "to": _l("Recipient"),
     "user_id": _l("Account"),
+    "version": _l("Version"),
     "waiting": _l("Waiting"),
 }
 

@@ -19,6 +19,7 @@ from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
 from app.policy import conceal, login_required
+from app.teaching import services as teaching
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
 MEDIA = ("learning.captions", "learning.video_file")  # not pages: refused outright
@@ -65,7 +66,11 @@ def module_not_open(error: services.ModuleNotOpen):
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    return render_template("learning/dashboard.html", courses=services.dashboard(current_user))
+    return render_template(
+        "learning/dashboard.html",
+        courses=services.dashboard(current_user),
+        announcements=teaching.latest_for(current_user, str(get_locale())),
+    )
 
 
 @bp.route(MODULE)

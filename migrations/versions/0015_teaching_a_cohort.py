@@ -1,4 +1,4 @@
-"""double marking: a sample of attempts graded twice, blind, for reviewer agreement
+"""teaching a cohort: double marking (blind second grades), announcements, nudges
 
 Revision ID: 0015
 Revises: 0011
@@ -144,8 +144,118 @@ def upgrade():
         ),
     )
 
+    op.create_table(
+        "teaching_settings",
+        sa.Column("cohort_id", sa.Integer(), nullable=False),
+        sa.Column("reviewers_may_announce", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"],
+            ["cohort.id"],
+            name=op.f("fk_teaching_settings_cohort_id_cohort"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("cohort_id", name=op.f("pk_teaching_settings")),
+    )
+    op.create_table(
+        "announcement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cohort_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("title", sa.JSON(), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("body_html", sa.JSON(), nullable=False),
+        sa.Column("mailed_through_user_id", sa.Integer(), nullable=False),
+        sa.Column("mail_done", sa.Boolean(), nullable=False),
+        sa.CheckConstraint("version >= 1", name=op.f("ck_announcement_version_positive")),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["user.id"],
+            name=op.f("fk_announcement_author_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"],
+            ["cohort.id"],
+            name=op.f("fk_announcement_cohort_id_cohort"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_announcement")),
+    )
+    op.create_index(
+        "ix_announcement_cohort_created", "announcement", ["cohort_id", "created_at"], unique=False
+    )
+    op.create_table(
+        "announcement_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("announcement_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("title", sa.JSON(), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("written_by_id", sa.Integer(), nullable=True),
+        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["announcement_id"],
+            ["announcement.id"],
+            name=op.f("fk_announcement_version_announcement_id_announcement"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["written_by_id"],
+            ["user.id"],
+            name=op.f("fk_announcement_version_written_by_id_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_announcement_version")),
+        sa.UniqueConstraint(
+            "announcement_id",
+            "version",
+            name=op.f("uq_announcement_version_announcement_id_version"),
+        ),
+    )
+    op.create_table(
+        "nudge",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("cohort_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("sent_by_id", sa.Integer(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("mailed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"], ["cohort.id"], name=op.f("fk_nudge_cohort_id_cohort"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["sent_by_id"], ["user.id"], name=op.f("fk_nudge_sent_by_id_user"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_nudge_user_id_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nudge")),
+    )
+    op.create_index(
+        "ix_nudge_cohort_user", "nudge", ["cohort_id", "user_id", "sent_at"], unique=False
+    )
+    op.create_index(
+        "ix_nudge_unmailed",
+        "nudge",
+        ["id"],
+        unique=False,
+        sqlite_where=sa.text("mailed_at IS NULL"),
+        postgresql_where=sa.text("mailed_at IS NULL"),
+    )
+
 
 def downgrade():
+    op.drop_index("ix_nudge_unmailed", table_name="nudge")
+    op.drop_index("ix_nudge_cohort_user", table_name="nudge")
+    op.drop_table("nudge")
+    op.drop_table("announcement_version")
+    op.drop_index("ix_announcement_cohort_created", table_name="announcement")
+    op.drop_table("announcement")
+    op.drop_table("teaching_settings")
     op.drop_table("blind_score")
     op.drop_index(op.f("ix_blind_grade_reviewer_id"), table_name="blind_grade")
     op.drop_table("blind_grade")
