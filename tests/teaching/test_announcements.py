@@ -85,7 +85,7 @@ def test_markdown_is_sanitised_like_the_lessons(app, login, world, admin):
     body = "Hi <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.com)"
     assert post(admin, world.cohort_a, form(title_en="T", body_en=body)).status_code == 302
     page = as_user(app, login, world.owner).get("/announcements").get_data(as_text=True)
-    assert "<script>alert(1)" not in page and "href=\"javascript" not in page
+    assert "<script>alert(1)" not in page and 'href="javascript' not in page
     assert 'href="https://example.com"' in page
 
 
