@@ -39,6 +39,7 @@ from tests.fixtures.homework import (
     uploaded,
 )
 from tests.fixtures.images import png
+from tests.fixtures.teaching import make_announcement
 
 WRITE_RE = re.compile(
     r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|TRUNCATE)\b", re.IGNORECASE
@@ -60,6 +61,8 @@ EXTRA = [
     "/admin/cohorts/{a}/students?sort=name&q=owner",
     "/admin/cohorts/{a}/dashboard?stalled=7",
     "/admin/cohorts/{a}/agreement?page=2",
+    "/admin/cohorts/{a}/at-risk?days=1&reason=idle&page=2",
+    "/announcements?page=2",
     "/courses/demo/modules/m1?lang=kk",
     "/notifications?page=2",
 ]
@@ -170,6 +173,7 @@ def _seed(app, login, w) -> Seeded:
 
     # A double-marked attempt whose two grades disagree, waiting for an admin.
     marking = make_disputed(app, w.classmate, w.cohort_a, w.modules["m3"], w.reviewer, w.admin)
+    announcement = make_announcement(app, w.admin, w.cohort_a, title_ru="Т", body_ru="Текст")
 
     with app.app_context():
         from app.homework.models import Screenshot, Submission
@@ -192,6 +196,7 @@ def _seed(app, login, w) -> Seeded:
             "list_id": [1, 2],
             "filename": ["css/tekser.css"],
             "marking_id": [marking, MISSING],
+            "announcement_id": [announcement, MISSING],
         },
         per_endpoint={
             ("certificates.verify", "code"): [code, code.lower(), "NOPE-0000"],
