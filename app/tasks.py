@@ -9,6 +9,7 @@ from app.homework.jobs import sweep_uploads
 from app.jobs import bind_consumer, huey
 from app.mail.delivery import deliver_mail, prune_outbox, sweep_outbox
 from app.review.jobs import daily_digest
+from app.teaching.jobs import send_announcement, send_nudges
 
 # The jobs' app, from the environment (TEKSER_ENV, as for `flask`); it points the queue at
 # QUEUE_URL.
@@ -19,7 +20,9 @@ __all__ = [
     "deliver_mail",
     "huey",
     "prune_outbox",
+    "send_announcement",
     "send_import_invitations",
+    "send_nudges",
     "send_password_reset",
     "sweep_outbox",
     "sweep_uploads",
