@@ -181,6 +181,7 @@ def _queue_mail(user: User, announcement: Announcement, cohort: Cohort, kind: st
         user=user,
         title=str(pick(announcement.title, locale)),
         text=str(pick(announcement.body, locale)),
+        html=str(pick(announcement.body_html, locale)),  # sanitised on save
         url=external_url("teaching.announcements"),
     )
 
