@@ -183,8 +183,9 @@ def test_dashboard_and_module_page_statements(
 ):
     """The signed-in user with roles (1); the unread-notice count in the navigation (1); the
     dashboard's enrolments with cohort, course and modules (1), progress rows (1), homework
-    states (1) and the newest announcements of the student's cohorts (1); a module page's course with its modules (1), enrolment (1), progress (1),
-    homework (1) and the module's content (1)."""
+    states (1) and the newest announcements of the student's cohorts (1); a module page's
+    course with its modules (1), enrolment (1), progress (1), homework (1) and the module's
+    content (1)."""
     _course, cohort = make_course(slug="counted", modules=3)
     student = make_user()
     enrol(student, cohort)
