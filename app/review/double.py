@@ -64,8 +64,13 @@ def mark_sample(admin: User, cohort: Cohort, share: int, seed: str = "") -> dict
     double marking. Returns {module id: attempts marked}."""
     seed = seed or secrets.token_hex(4)
     # One sampling at a time per cohort: a second admin's click waits and then sees the first's
-    # markings, instead of choosing some of the same attempts again.
-    db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
+    # markings, instead of choosing some of the same attempts again. NO KEY UPDATE: the rows
+    # other requests insert that refer to the cohort (their foreign-key checks take KEY SHARE)
+    # must not wait for it, or a grade holding an attempt's lock would deadlock with us
+    # (``key_share=True`` is PostgreSQL's FOR NO KEY UPDATE).
+    db.session.execute(
+        select(Cohort.id).where(Cohort.id == cohort.id).with_for_update(key_share=True)
+    )
     marked = select(DoubleMarking.submission_id)
     rows = db.session.execute(
         select(Submission.id, Submission.module_id)
