@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, Select, and_, insert, or_, select
 from app.audit.services import record
 from app.auth.models import User
 from app.cohorts.models import Cohort
+from app.cohorts.policy import ensure_writable
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Decision, Status, Submission
@@ -62,6 +63,7 @@ def choose(ids: Sequence[int], share: int, seed: str, module_id: int) -> list[in
 def mark_sample(admin: User, cohort: Cohort, share: int, seed: str = "") -> dict[int, int]:
     """Mark ``share`` percent of the cohort's waiting, unmarked attempts of each module for
     double marking. Returns {module id: attempts marked}."""
+    ensure_writable(cohort)
     seed = seed or secrets.token_hex(4)
     # One sampling at a time per cohort: a second admin's click waits and then sees the first's
     # markings, instead of choosing some of the same attempts again. NO KEY UPDATE: the rows

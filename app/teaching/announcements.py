@@ -114,6 +114,7 @@ def edit(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    ensure_writable(db.session.get_one(Cohort, locked.cohort_id))
     if locked.version != version:
         raise StaleAnnouncement(
             _l("Someone else changed this announcement meanwhile. Reload the page.")

@@ -28,6 +28,7 @@ from app import mail
 from app.audit.services import record
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
+from app.cohorts.policy import ensure_writable
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
@@ -162,6 +163,7 @@ def matching_ids(cohort: Cohort, f: RiskFilter, now: datetime | None = None) -> 
 def nudge(admin: User, cohort: Cohort, user_ids: Sequence[int], f: RiskFilter) -> list[int]:
     """Record a nudge for each of ``user_ids`` who is a student of the cohort; the emails go
     from the queue after commit (``mail_nudges``). Returns the nudges' ids."""
+    ensure_writable(cohort)
     enrolled = list(
         db.session.scalars(
             select(Enrolment.user_id)

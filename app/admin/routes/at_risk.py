@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.routes._load import page_arg, viewable_cohort
 from app.admin.teaching_forms import NudgeForm
+from app.cohorts.policy import ensure_writable
 from app.policy import Role, is_admin, role_required
 from app.teaching import services as teaching
 
@@ -53,6 +54,7 @@ def at_risk(cohort_id: int):
 @role_required(Role.ADMIN)
 def nudge(cohort_id: int):
     cohort = viewable_cohort(cohort_id)
+    ensure_writable(cohort)
     f = _filter(request.form)
     form = NudgeForm()
     if not form.validate_on_submit():
