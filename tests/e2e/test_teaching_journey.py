@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import DEMO_PASSWORD, grade_next, log_in, make_reviewer, tr
+from tests.e2e.phone import check_accessibility
 
 pytestmark = pytest.mark.e2e
 RU = "ru"
@@ -43,6 +44,7 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
     # Mark everything waiting (100 %), with a seed kept in the audit log.
     admin.goto(f"{live_server.url}/admin/cohorts/{cohort_id}/dashboard")
     admin.get_by_role("link", name="Reviewer agreement").click()
+    check_accessibility(admin)
     admin.get_by_label("Share to double-mark (%)").fill("100")
     admin.get_by_label("Seed (optional)").fill("e2e")
     admin.get_by_role("button", name="Mark for double marking").click()
@@ -76,6 +78,7 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
     admin.get_by_role("link", name="Compare and settle").first.click()
     admin.get_by_role("table", name="The two grades, side by side").wait_for()
     assert "Принято первым." in admin.content() and "Нужно доработать." in admin.content()
+    check_accessibility(admin)
     admin.get_by_label("Second grade").check()
     admin.get_by_role("button", name="Settle and publish").click()
     admin.get_by_text("Settled. The student has been notified of the outcome.").wait_for()
@@ -84,10 +87,17 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
     # An announcement in Kazakh only.
     admin.goto(f"{live_server.url}/admin/cohorts/{cohort_id}/announcements")
     admin.get_by_role("link", name="New announcement").click()
+    check_accessibility(admin)
     admin.get_by_label("Title (Kazakh)").fill("Ертең вебинар")
     admin.get_by_label("Text (Kazakh, Markdown)").fill("Сағат **19:00**-де кездесеміз.")
     admin.get_by_role("button", name="Publish").click()
     admin.get_by_text("Announcement published.").wait_for()
+    check_accessibility(admin)
+
+    # Students at risk: the seeded group has some; the list reads as cards on a phone.
+    admin.goto(f"{live_server.url}/admin/cohorts/{cohort_id}/at-risk?days=1")
+    admin.get_by_role("heading", name="Students at risk", exact=False).first.wait_for()
+    check_accessibility(admin)
 
     reader = phone(locale=RU)
     log_in(reader, live_server.url, student, RU)
@@ -97,3 +107,4 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
     reader.get_by_role("heading", name="Ертең вебинар").wait_for()
     assert reader.locator("strong", has_text="19:00").count() == 1
     reader.get_by_role("note").first.wait_for()  # shown in Kazakh: the fallback notice
+    check_accessibility(reader)
