@@ -72,6 +72,7 @@ EVENT_LABELS = {
     "review.grades_agreed": _l("Double marking: grades agree (outcome published)"),
     "review.grades_disagreed": _l("Double marking: grades disagree"),
     "review.disagreement_settled": _l("Double marking: disagreement settled"),
+    "review.first_grade_released": _l("Double marking: first grade published without a second"),
     "mail.retried": _l("Email sent again"),
     "teaching.students_nudged": _l("Students at risk nudged"),
     "user.roles_changed": _l("Roles changed"),

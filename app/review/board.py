@@ -98,13 +98,16 @@ def waiting_unmarked(cohort_id: int) -> dict[int, int]:
     return {module_id: n for module_id, n in rows}
 
 
-def disputes(cohort_id: int, page: int = 1) -> Sequence[Row[DoubleMarking, str, int]]:
-    """Disagreements waiting for an admin, oldest first, with the student's name."""
+def disputes(
+    cohort_id: int, page: int = 1, state: MarkingState = MarkingState.DISPUTED
+) -> Sequence[Row[DoubleMarking, str, int]]:
+    """Disagreements waiting for an admin (or, with ``state``, the attempts in another state),
+    oldest first, with the student's name."""
     return db.session.execute(
         select(DoubleMarking, User.name, Submission.attempt_no)
         .join(Submission, Submission.id == DoubleMarking.submission_id)
         .join(User, User.id == Submission.user_id)
-        .where(DoubleMarking.cohort_id == cohort_id, DoubleMarking.state == MarkingState.DISPUTED)
+        .where(DoubleMarking.cohort_id == cohort_id, DoubleMarking.state == state)
         .order_by(DoubleMarking.selected_at, DoubleMarking.id)
         .limit(DISPUTES_PAGE + 1)
         .offset((page - 1) * DISPUTES_PAGE)

@@ -243,7 +243,9 @@ def publish_blind(submission: Submission, grade: BlindGrade, actor: User, **deta
 
 
 def settle(admin: User, marking: DoubleMarking, round_no: int) -> None:
-    """An admin chooses which of two disagreeing grades stands; it is published."""
+    """An admin chooses which of two disagreeing grades stands; it is published. While the
+    second grade is still awaited (a cohort with one reviewer left, say), the admin may publish
+    the first grade alone (``round_no`` 1): the attempt then has no pair in the statistics."""
     if round_no not in (1, 2):
         raise HomeworkError(_l("Choose one of the two grades."))
     submission = db.session.scalars(
@@ -253,16 +255,17 @@ def settle(admin: User, marking: DoubleMarking, round_no: int) -> None:
         .execution_options(populate_existing=True)
     ).one()
     db.session.refresh(marking)
-    if marking.state != MarkingState.DISPUTED:
+    alone = marking.state == MarkingState.SECOND and round_no == 1
+    if marking.state != MarkingState.DISPUTED and not alone:
         raise Conflict(_l("This disagreement has already been settled."))
     grade = marking.grade(round_no)
-    assert grade is not None  # a disputed marking has both grades
+    assert grade is not None  # a disputed marking has both grades; a waiting one the first
     marking.state = MarkingState.SETTLED
     marking.settled_round = round_no
     marking.settled_at = utcnow()
     marking.settled_by_id = admin.id
     record(
-        "review.disagreement_settled",
+        "review.first_grade_released" if alone else "review.disagreement_settled",
         actor=admin,
         target=submission,
         chosen=round_no,

@@ -81,7 +81,7 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
     check_accessibility(admin)
     admin.get_by_label("Second grade").check()
     admin.get_by_role("button", name="Settle and publish").click()
-    admin.get_by_text("Settled. The student has been notified of the outcome.").wait_for()
+    admin.get_by_text("Published. The student has been notified of the outcome.").wait_for()
     admin.get_by_role("table", name="Agreement per rubric criterion").wait_for()
 
     # An announcement in Kazakh only.

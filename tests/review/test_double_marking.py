@@ -231,3 +231,30 @@ def test_a_reviewer_of_another_cohort_sees_no_agreement_data(app, login, world, 
     html = own.get(AGREEMENT.format(a=world.cohort_a)).get_data(as_text=True)
     # Read-only for the cohort's reviewer: no sampling form, no disputes.
     assert "Agreement per rubric criterion" in html and "/agreement/sample" not in html
+
+
+def test_an_admin_may_publish_a_first_grade_no_second_reviewer_can_give(
+    app, login, world, marked, mailbox
+):
+    """Cohort A has one reviewer: the held-back grade would wait for ever."""
+    first = as_user(app, login, world.reviewer)
+    assert post_grade(first, marked, grading(world, feedback="Alone.")).status_code == 302
+    found = marking(app, marked)
+    assert found.state == MarkingState.SECOND, found.state
+    admin = as_user(app, login, world.admin)
+    board = admin.get(AGREEMENT.format(a=world.cohort_a)).get_data(as_text=True)
+    url = AGREEMENT.format(a=world.cohort_a) + f"/{found.id}"
+    assert "First grades waiting for a second" in board and url in board
+    assert "Publish the first grade alone" in admin.get(url).get_data(as_text=True)
+    # Only the first grade can be published alone.
+    second = post_form(admin, url + "/settle", {"chosen": "2"}, token_from=url)
+    assert second.status_code == 409
+    response = post_form(admin, url + "/settle", {"chosen": "1"}, token_from=url)
+    assert response.status_code == 302
+    sub = get_submission(app, marked)
+    assert sub.status == Status.ACCEPTED and sub.reviewer_id == world.reviewer.id
+    assert len(mailbox.to(world.owner.email)) == 1
+    assert len(audit_events(app, "review.first_grade_released")) == 1
+    # No pair: nothing in the statistics.
+    with app.app_context():
+        assert services.decision_agreement(world.cohort_a).n == 0

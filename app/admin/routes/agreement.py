@@ -18,7 +18,7 @@ from app.homework.models import VERDICT_LABELS, Submission
 from app.learning.models import Module
 from app.policy import Role, is_admin, role_required
 from app.review import services as review
-from app.review.models import DoubleMarking
+from app.review.models import DoubleMarking, MarkingState
 
 
 def _page(cohort: Cohort, sample_form: SampleForm, status: int = 200):
@@ -37,6 +37,12 @@ def _page(cohort: Cohort, sample_form: SampleForm, status: int = 200):
         modules=modules,
         disputes=disputes[: review.DISPUTES_PAGE],
         more=len(disputes) > review.DISPUTES_PAGE,
+        # Held-back first grades still waiting for a second reviewer (the oldest 50).
+        waiting_second=(
+            review.disputes(cohort.id, 1, MarkingState.SECOND)[: review.DISPUTES_PAGE]
+            if admin
+            else []
+        ),
         page=page,
         form=sample_form,
     ), status
@@ -106,5 +112,5 @@ def settle(cohort_id: int, marking_id: int):
     if not form.validate_on_submit():
         return _dispute_page(cohort, marking, form, 422)
     review.settle(current_user, marking, int(form.chosen.data))
-    flash(_("Settled. The student has been notified of the outcome."), "success")
+    flash(_("Published. The student has been notified of the outcome."), "success")
     return redirect(url_for("admin.agreement", cohort_id=cohort.id))
