@@ -38,7 +38,10 @@ from app.learning import policy as learning_policy
 from app.learning.content import pick
 from app.mail import models as _mail_models  # noqa: F401
 from app.ops import logs
+from app.review import models as _review_models  # noqa: F401
 from app.review import policy as review_policy
+from app.teaching import models as _teaching_models  # noqa: F401
+from app.teaching import policy as teaching_policy
 from app.video import models as _video_models  # noqa: F401
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -212,6 +215,7 @@ def _register_blueprints(app: Flask) -> None:
         "admin",
         "certificates",
         "video",
+        "teaching",
     )
     for domain in domains:
         importlib.import_module(f"app.{domain}.routes")
@@ -286,6 +290,9 @@ def _register_templates(app: Flask) -> None:
         can_claim=review_policy.can_claim,
         is_reviewing=review_policy.is_reviewing,
         is_claimed_by_another=review_policy.is_claimed_by_another,
+        gave_first_grade=review_policy.gave_first_grade,
+        can_announce=teaching_policy.can_announce,
+        can_edit_announcement=teaching_policy.can_edit_announcement,
     )
     # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
     app.jinja_env.globals["pick"] = pick

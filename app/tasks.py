@@ -10,6 +10,7 @@ from app.jobs import bind_consumer, huey
 from app.learning.jobs import render_course_videos
 from app.mail.delivery import deliver_mail, prune_outbox, sweep_outbox
 from app.review.jobs import daily_digest
+from app.teaching.jobs import send_announcement, send_nudges
 from app.video.tasks import sweep_transcodes, transcode_video
 
 # The jobs' app, from the environment (TEKSER_ENV, as for `flask`); it points the queue at
@@ -22,7 +23,9 @@ __all__ = [
     "huey",
     "prune_outbox",
     "render_course_videos",
+    "send_announcement",
     "send_import_invitations",
+    "send_nudges",
     "send_password_reset",
     "sweep_outbox",
     "sweep_transcodes",

@@ -28,6 +28,7 @@ MATRIX = {
     "auth.account": ("GET", "/account", 302, 200, 200, 200),
     "auth.change_password": ("GET", "/account/password", 302, 200, 200, 200),
     "learning.dashboard": ("GET", "/dashboard", 302, 200, 200, 200),
+    "teaching.announcements": ("GET", "/announcements", 302, 200, 200, 200),
     "static": ("GET", "/static/css/tekser.css", 200, 200, 200, 200),
 }
 

@@ -29,6 +29,7 @@ from app.extensions import db
 from app.homework.models import Status
 from app.policy import public
 from tests.fixtures.app import post_form
+from tests.fixtures.double_marking import make_disputed
 from tests.fixtures.homework import (
     as_user,
     fact_check,
@@ -38,6 +39,7 @@ from tests.fixtures.homework import (
     uploaded,
 )
 from tests.fixtures.images import png
+from tests.fixtures.teaching import make_announcement
 
 WRITE_RE = re.compile(
     r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|TRUNCATE)\b", re.IGNORECASE
@@ -58,6 +60,9 @@ EXTRA = [
     "/admin/audit?page=1",
     "/admin/cohorts/{a}/students?sort=name&q=owner",
     "/admin/cohorts/{a}/dashboard?stalled=7",
+    "/admin/cohorts/{a}/agreement?page=2",
+    "/admin/cohorts/{a}/at-risk?days=1&reason=idle&page=2",
+    "/announcements?page=2",
     "/courses/demo/modules/m1?lang=kk",
     "/courses/demo/modules/m1?quality=audio",
     "/courses/demo/modules/m1/media/en/low?download=1",
@@ -168,6 +173,10 @@ def _seed(app, login, w) -> Seeded:
     assert response.status_code == 302, response.status_code
     enrol_token = response.headers["Location"].rsplit("/", 1)[1]
 
+    # A double-marked attempt whose two grades disagree, waiting for an admin.
+    marking = make_disputed(app, w.classmate, w.cohort_a, w.modules["m3"], w.reviewer, w.admin)
+    announcement = make_announcement(app, w.admin, w.cohort_a, title_ru="Т", body_ru="Текст")
+
     with app.app_context():
         from app.homework.models import Screenshot, Submission
         from app.learning.models import QuizAttempt
@@ -189,6 +198,8 @@ def _seed(app, login, w) -> Seeded:
             "list_id": [1, 2],
             "filename": ["css/tekser.css"],
             "kind": ["low", "poster", "1080p"],
+            "marking_id": [marking, MISSING],
+            "announcement_id": [announcement, MISSING],
         },
         per_endpoint={
             ("certificates.verify", "code"): [code, code.lower(), "NOPE-0000"],

@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -17,7 +18,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.models import NAME_MAX
@@ -131,3 +140,32 @@ class RevokeForm(FlaskForm):
 
 class RetryMailForm(FlaskForm):
     submit = SubmitField(_l("Try again"))
+
+
+class SampleForm(FlaskForm):
+    share = IntegerField(
+        _l("Share to double-mark (%)"),
+        default=10,
+        validators=[
+            InputRequired(_l("Give a share between 1 and 100.")),
+            NumberRange(1, 100, message=_l("Give a share between 1 and 100.")),
+        ],
+    )
+    seed = StringField(
+        _l("Seed (optional)"),
+        description=_l(
+            "The same seed draws the same sample from the same waiting homework. Leave it empty "
+            "for a new random seed; it is kept in the audit log."
+        ),
+        validators=[Optional(), Length(max=64), NoControlCharacters()],
+    )
+    submit = SubmitField(_l("Mark for double marking"))
+
+
+class SettleForm(FlaskForm):
+    chosen = RadioField(
+        _l("Grade that stands"),
+        choices=[("1", _l("First grade")), ("2", _l("Second grade"))],
+        validators=[InputRequired(_l("Choose one of the two grades."))],
+    )
+    submit = SubmitField(_l("Settle and publish"))

@@ -18,6 +18,7 @@ from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
 from app.policy import conceal, login_required
+from app.teaching import services as teaching
 from app.video import services as video
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
@@ -66,7 +67,11 @@ def module_not_open(error: services.ModuleNotOpen):
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    return render_template("learning/dashboard.html", courses=services.dashboard(current_user))
+    return render_template(
+        "learning/dashboard.html",
+        courses=services.dashboard(current_user),
+        announcements=teaching.latest_for(current_user, str(get_locale())),
+    )
 
 
 @bp.route(MODULE)

@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.errors import NotFoundError, RefusedError
 from app.extensions import db
 from app.learning import policy, progress, quiz, schedule, watching
-from app.learning.content import LANGS, pick
+from app.learning.content import LANGS, markdown, pick
 from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
 from app.learning.jobs import render_course_videos as render_course_videos
@@ -264,3 +264,8 @@ def pass_quiz(user_id: int, module: Module) -> None:
     """Answer the module's quiz right, through the real quiz path (the demo data does)."""
     answers = {q.key: sorted(q.correct) for q in module.questions}
     quiz.submit_quiz(user_id, module, answers, quiz.new_token())
+
+
+def render_markdown(text: str) -> str:
+    """Markdown rendered and sanitised exactly as the lessons are (safe to mark ``|safe``)."""
+    return markdown.render(text)

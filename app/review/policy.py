@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 def can_claim(user: User | Any, submission: Submission) -> bool:
     """A reviewer who may grade the attempt, while it waits or its claim has expired."""
-    return can_grade(user, submission) and services.is_claimable(submission)
+    return (
+        can_grade(user, submission)
+        and services.is_claimable(submission)
+        and not services.is_first_marker(user.id, submission.id)
+    )
 
 
 def is_reviewing(user: User | Any, submission: Submission) -> bool:
@@ -30,4 +34,14 @@ def is_claimed_by_another(user: User | Any, submission: Submission) -> bool:
         submission.status == Status.IN_REVIEW
         and not services.is_claimable(submission)
         and not services.holds_claim(user, submission)
+    )
+
+
+def gave_first_grade(user: User | Any, submission: Submission) -> bool:
+    """``user``'s grade of this double-marked attempt is held back, waiting for another
+    reviewer's: they may not grade it again."""
+    return (
+        can_grade(user, submission)
+        and submission.status == Status.SUBMITTED
+        and services.is_first_marker(user.id, submission.id)
     )

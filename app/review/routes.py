@@ -113,6 +113,8 @@ def claim(submission_id: int):
         services.start_review(current_user, sub)
     except services.AlreadyGraded as exc:
         flash(str(exc), "info")
+    except services.SameReviewer as exc:
+        flash(str(exc), "error")
     except homework.Conflict as exc:
         flash(str(exc), "error")
     return redirect(url_for("review.submission", submission_id=sub.id))
@@ -163,15 +165,28 @@ def grade(submission_id: int):
     # A conflict (graded meanwhile, claimed by another reviewer, a stale form) is the app's
     # 409 page, raised by the service.
     decision = Decision(form.decision.data)
-    services.grade(
-        current_user,
-        sub,
-        version=version,
-        decision=decision,
-        scores=form.scores(),
-        feedback=form.overall_feedback(),
-    )
-    if decision == Decision.ACCEPT:
+    try:
+        review = services.grade(
+            current_user,
+            sub,
+            version=version,
+            decision=decision,
+            scores=form.scores(),
+            feedback=form.overall_feedback(),
+        )
+    except services.SameReviewer as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("review.queue"))
+    if review is None or review.decision != decision:
+        # Double-marked: the student sees one outcome, once both grades are in (or settled).
+        flash(
+            _(
+                "Your grade is recorded. This homework is double-marked: the student will "
+                "see the outcome when both grades are in."
+            ),
+            "success",
+        )
+    elif decision == Decision.ACCEPT:
         flash(_("Accepted. The student has been notified."), "success")
     else:
         flash(_("Returned for revision. The student has been notified."), "success")

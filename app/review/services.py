@@ -17,28 +17,20 @@ from sqlalchemy import ColumnElement, CursorResult, Row, and_, or_, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import mail
-from app.audit.services import record
 from app.auth.models import User
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort
 from app.db import utcnow
 from app.extensions import db
-from app.homework.models import (
-    FEEDBACK_MAX,
-    Decision,
-    Notification,
-    Review,
-    ReviewScore,
-    Status,
-    Submission,
-)
+from app.homework.models import FEEDBACK_MAX, Decision, Review, Status, Submission
 from app.homework.policy import can_grade
 from app.homework.services import Conflict, HomeworkError
-from app.learning import services as learning
-from app.learning.content import pick
 from app.learning.models import Module
-from app.links import external_url
+from app.review import double, outcome
+from app.review.double import SameReviewer as SameReviewer
+from app.review.double import is_first_marker as is_first_marker
+from app.review.double import mark_sample as mark_sample
+from app.review.double import settle as settle
 
 WAITING = "waiting"
 QUEUE_STATES = (WAITING, Status.IN_REVIEW.value, Status.RETURNED.value, Status.ACCEPTED.value)
@@ -86,6 +78,7 @@ def scope(reviewer: User, cohort_ids: set[int] | None = None) -> ColumnElement[b
         ),
         Submission.user_id != reviewer.id,
         Submission.status != Status.DRAFT,
+        double.takeable(reviewer.id),
     )
 
 
@@ -176,7 +169,11 @@ def claim(reviewer: User, submission: Submission) -> bool:
     minutes = current_app.config["REVIEW_CLAIM_MINUTES"]
     result = db.session.execute(
         update(Submission)
-        .where(Submission.id == submission.id, _claimable(now, reviewer.id))
+        .where(
+            Submission.id == submission.id,
+            _claimable(now, reviewer.id),
+            double.takeable(reviewer.id),
+        )
         .values(
             status=Status.IN_REVIEW,
             claimed_by_id=reviewer.id,
@@ -199,6 +196,10 @@ def start_review(reviewer: User, submission: Submission) -> None:
         return
     if submission.status in (Status.ACCEPTED, Status.RETURNED):
         raise AlreadyGraded(_l("This homework has already been graded."))
+    if double.is_first_marker(reviewer.id, submission.id):
+        raise double.SameReviewer(
+            _l("You gave this homework its first grade; another reviewer gives the second.")
+        )
     if not claim(reviewer, submission):
         raise Conflict(_l("Another reviewer is reviewing this homework."))
 
@@ -265,8 +266,10 @@ def grade(
     decision: Decision,
     scores: dict[int, tuple[int, str]],
     feedback: str,
-) -> Review:
+) -> Review | None:
     """Record the review and the decision; notify the student; complete the module on accept.
+    A double-marked attempt records a blind grade instead (``app.review.double``): None until
+    the grade published is known.
 
     ``scores`` maps every rubric criterion's id to (points, feedback).
     """
@@ -293,58 +296,32 @@ def grade(
             raise HomeworkError(_l("Choose a level for every criterion."))
     if len(feedback) > FEEDBACK_MAX or any(len(note) > FEEDBACK_MAX for _, note in scores.values()):
         raise HomeworkError(_l("Some text is too long."))
-    now = utcnow()
-    review = Review(
-        submission_id=submission.id,
+    marking = double.open_marking(submission.id)
+    if marking is not None:  # double-marked: a blind round, published only when settled
+        standing = double.record_blind(
+            reviewer, submission, marking, decision=decision, scores=scores, feedback=feedback
+        )
+        _flush_or_already_graded()
+        return double.publish_blind(submission, standing, reviewer) if standing else None
+    review = outcome.publish(
+        submission,
         reviewer_id=reviewer.id,
         decision=decision,
+        scores=scores,
         feedback=feedback,
-        created_at=now,
-        scores=[
-            ReviewScore(criterion_id=cid, points=p, feedback=note)
-            for cid, (p, note) in sorted(scores.items())
-        ],
+        now=utcnow(),
     )
-    db.session.add(review)
-    submission.status = Status.ACCEPTED if decision == Decision.ACCEPT else Status.RETURNED
-    submission.reviewer_id = reviewer.id
-    submission.reviewed_at = now
-    submission.claim_expires_at = None
+    _flush_or_already_graded()
+    outcome.announce(submission, module, decision, scores, actor=reviewer)
+    return review
+
+
+def _flush_or_already_graded() -> None:
     try:
         db.session.flush()
     except StaleDataError as exc:  # graded by someone else between our read and write
         db.session.rollback()  # the failed flush left the transaction unusable
         raise AlreadyGraded(_l("This homework has already been graded.")) from exc
-    record(
-        "homework.graded",
-        actor=reviewer,
-        target=submission,
-        decision=decision.value,
-        points=sum(p for p, _ in scores.values()),
-        module_id=module.id,
-        student_id=submission.user_id,
-    )
-    _notify_student(submission, module, decision)
-    if decision == Decision.ACCEPT:
-        learning.refresh_completion(submission.user_id, module)
-    return review
-
-
-def _notify_student(submission: Submission, module: Module, decision: Decision) -> None:
-    student = db.session.get_one(User, submission.user_id)
-    kind = "homework_accepted" if decision == Decision.ACCEPT else "homework_returned"
-    db.session.add(Notification(user_id=student.id, kind=kind, submission_id=submission.id))
-    locale = student.locale or db.session.get_one(Cohort, submission.cohort_id).default_locale
-    mail.queue(
-        student.email,
-        kind,
-        locale,
-        user=student,
-        module_title=str(pick(module.title, locale)),
-        url=external_url(
-            "homework.homework", course_slug=module.course.slug, module_slug=module.slug
-        ),
-    )
 
 
 def waiting_by_cohort(reviewer: User) -> int:
@@ -376,3 +353,13 @@ def modules_of(reviewer: User, cohort_ids: set[int] | None = None) -> list[Modul
 
 def author(submission: Submission) -> User:
     return db.session.get_one(User, submission.user_id)
+
+
+# The agreement dashboard (the admin console reads it through this module).
+from app.review.board import DISPUTES_PAGE as DISPUTES_PAGE  # noqa: E402
+from app.review.board import criterion_agreement as criterion_agreement  # noqa: E402
+from app.review.board import decision_agreement as decision_agreement  # noqa: E402
+from app.review.board import disputes as disputes  # noqa: E402
+from app.review.board import marking_of as marking_of  # noqa: E402
+from app.review.board import state_counts as state_counts  # noqa: E402
+from app.review.board import waiting_unmarked as waiting_unmarked  # noqa: E402

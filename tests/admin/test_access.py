@@ -9,6 +9,8 @@ import pytest
 from app.db import utcnow
 from app.extensions import db
 from tests.admin.fixtures import upload
+from tests.fixtures.double_marking import make_disputed
+from tests.fixtures.teaching import make_announcement
 
 A = "/admin/cohorts/{a}"
 # endpoint: (method, url, form data, expected for anonymous, student, reviewer,
@@ -81,6 +83,72 @@ MATRIX = {
         403,
         302,
     ),
+    "admin.agreement": ("GET", A + "/agreement", None, 302, 403, 200, 404, 200),
+    "admin.mark_sample": (
+        "POST",
+        A + "/agreement/sample",
+        {"share": "10"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.dispute": ("GET", A + "/agreement/{marking}", None, 302, 403, 403, 403, 200),
+    "admin.settle": (
+        "POST",
+        A + "/agreement/{marking}/settle",
+        {"chosen": "2"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.announcements": ("GET", A + "/announcements", None, 302, 403, 200, 404, 200),
+    # The reviewer of A may not post while the cohort does not allow it (tests/teaching).
+    "admin.new_announcement": ("GET", A + "/announcements/new", None, 302, 403, 403, 404, 200),
+    "admin.edit_announcement": (
+        "GET",
+        A + "/announcements/{ann}/edit",
+        None,
+        302,
+        403,
+        403,
+        404,
+        200,
+    ),
+    "admin.announcement_history": (
+        "GET",
+        A + "/announcements/{ann}/history",
+        None,
+        302,
+        403,
+        200,
+        404,
+        200,
+    ),
+    "admin.announcement_settings": (
+        "POST",
+        A + "/announcements/settings",
+        {"reviewers_may_announce": "y"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
+    "admin.at_risk": ("GET", A + "/at-risk", None, 302, 403, 200, 404, 200),
+    "admin.nudge": (
+        "POST",
+        A + "/at-risk/nudge",
+        {"student": "{student}", "days": "7"},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
     "admin.users": ("GET", "/admin/users", None, 302, 403, 403, 403, 200),
     "admin.user": ("GET", "/admin/users/{student}", None, 302, 403, 403, 403, 200),
     "admin.user_roles": (
@@ -133,7 +201,16 @@ MATRIX = {
 }
 ENDPOINTS = set(MATRIX)
 # Reviewers reach these by cohort id; another cohort answers like a missing one.
-CONCEALS = {"admin.dashboard", "admin.students_table"}
+CONCEALS = {
+    "admin.dashboard",
+    "admin.students_table",
+    "admin.agreement",
+    "admin.announcements",
+    "admin.new_announcement",
+    "admin.edit_announcement",
+    "admin.announcement_history",
+    "admin.at_risk",
+}
 WHO = ["anonymous", "student", "reviewer", "other_reviewer", "admin"]
 
 
@@ -177,6 +254,10 @@ def ids(app, login, world):
         "reviewer": world.reviewer.id,
         "cert": make_certificate(app, world.student, world.cohort_id, world.course_id),
         "mail": make_failed_mail(app),
+        "ann": make_announcement(app, world.admin, world.cohort_id),
+        "marking": make_disputed(
+            app, world.student, world.cohort_id, world.modules[0], world.reviewer, world.admin
+        ),
     }
 
 
@@ -191,6 +272,8 @@ def test_access_matrix(check_access, world, ids, endpoint):
     goes last."""
     method, url, data, *expected = MATRIX[endpoint]
     url = url.format(**ids)
+    if data:
+        data = {key: str(value).format(**ids) for key, value in data.items()}
     for who, want in zip(WHO, expected, strict=True):
         person = None if who == "anonymous" else getattr(world, who)
         check_access(method, url, person, want, data)
@@ -207,7 +290,9 @@ def test_refusals_are_audited(app, client, login, world):
         assert event.details["endpoint"] == "admin.dashboard"
 
 
-@pytest.mark.parametrize("path", ["/dashboard", "/students"])
+@pytest.mark.parametrize(
+    "path", ["/dashboard", "/students", "/agreement", "/announcements", "/at-risk"]
+)
 def test_another_cohorts_progress_answers_like_a_missing_cohort(app, client, login, world, path):
     from tests.fixtures.homework import as_shown
 

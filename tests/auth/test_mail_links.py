@@ -106,6 +106,17 @@ def _send_every_mail(app, world, make_user, login, locale):
     result = app.test_cli_runner().invoke(args=["review", "digest"])
     assert result.exit_code == 0, result.output
 
+    # An announcement to the cohort, and a nudge to the student.
+    url = f"/admin/cohorts/{world.cohort_a}/announcements/new"
+    texts = {f"{part}_{lang}": "" for part in ("title", "body") for lang in LOCALES}
+    texts |= {f"title_{locale}": LONG[locale], f"body_{locale}": "**Сәлем** — hello"}
+    assert post_form(admin, url, texts, token_from=url).status_code == 302
+    url = f"/admin/cohorts/{world.cohort_a}/at-risk"
+    nudge = {"student": str(student.id), "days": "7"}
+    assert post_form(admin, url + "/nudge", nudge, token_from=url).status_code == 302
+
+    assert result.exit_code == 0, result.output
+
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_mail_links_to_base_url_and_its_subject_survives_a_mail_client(

@@ -51,6 +51,11 @@ WRITES = {
     "assign reviewer": ("POST", "/reviewers", {"email": "rev-b@example.com"}),
     "remove reviewer": ("POST", "/reviewers/{reviewer}/remove", {}),
     "upload form": ("GET", "/enrol", None),
+    "announcement form": ("GET", "/announcements/new", None),
+    "announcement": ("POST", "/announcements/new", {"title_en": "T", "body_en": "B"}),
+    "announcement setting": ("POST", "/announcements/settings", {"reviewers_may_announce": "y"}),
+    "double-marking sample": ("POST", "/agreement/sample", {"share": "10"}),
+    "nudge": ("POST", "/at-risk/nudge", {"everyone": "y", "days": "7"}),
 }
 
 

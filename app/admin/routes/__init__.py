@@ -2,6 +2,9 @@
 does) adds every view to ``app.admin.bp``."""
 
 from app.admin.routes import (  # noqa: F401
+    agreement,
+    announcements,
+    at_risk,
     audit,
     certificates,
     cohorts,
