@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -61,3 +63,21 @@ def install_template_gettext(app) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
     )
+
+
+def zone(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone called ``name``, or None for an unknown or empty name."""
+    if not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone name this machine knows (tzdata), sorted, for the forms' selects."""
+    cache: list[str] = current_app.extensions.setdefault("tekser.zone_names", [])
+    if not cache:
+        cache.extend(sorted(n for n in available_timezones() if "/" in n or n == "UTC"))
+    return cache
