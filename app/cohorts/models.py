@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -28,6 +29,13 @@ LATE_REFUSE = "refuse"  # the due date is a hard deadline
 EXTENSION_DAYS_MAX = 90
 
 
+def site_timezone() -> str:
+    """The site's zone (``TIMEZONE``): new cohorts' default."""
+    if has_app_context():
+        return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
+    return DEFAULT_TIMEZONE
+
+
 class Cohort(Model):
     __tablename__ = "cohort"
     __table_args__ = (
@@ -50,7 +58,7 @@ class Cohort(Model):
     invite_open: Mapped[bool] = mapped_column(Boolean, default=True)
     # The zone the cohort's dates are meant in (an IANA name, checked by the forms).
     timezone: Mapped[str] = mapped_column(
-        String(64), default=DEFAULT_TIMEZONE, server_default=DEFAULT_TIMEZONE
+        String(64), default=site_timezone, server_default=DEFAULT_TIMEZONE
     )
     # After a due date: "accept" (marked late) or "refuse" (nothing is written).
     late_policy: Mapped[str] = mapped_column(

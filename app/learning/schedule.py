@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g
 
-from app.cohorts.models import DEFAULT_TIMEZONE, CohortModuleDate, Extension
+from app.cohorts.models import CohortModuleDate, Extension, site_timezone
 from app.extensions import db
 from app.i18n import zone
 
@@ -65,11 +65,14 @@ NO_DATES = ModuleDates()
 
 
 def cohort_timezone(cohort: Cohort) -> ZoneInfo:
-    """The zone a cohort's dates are meant in (its own, Asia/Almaty by default)."""
-    found = zone(cohort.timezone or DEFAULT_TIMEZONE)
+    """The zone a cohort's dates are meant in: its own (a new cohort takes the site's
+    ``TIMEZONE``, Asia/Almaty by default)."""
+    found = zone(cohort.timezone or site_timezone())
     if found is None:
-        current_app.logger.error("cohort %s: unknown time zone %r", cohort.id, cohort.timezone)
-        return ZoneInfo(DEFAULT_TIMEZONE)
+        current_app.logger.error(
+            "cohort %s: unknown time zone %r; its dates are read in UTC", cohort.id, cohort.timezone
+        )
+        return ZoneInfo("UTC")
     return found
 
 
