@@ -41,6 +41,16 @@ from app.cohorts.labels import file_problem as file_problem
 from app.cohorts.labels import reason as reason
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.cohorts.policy import ensure_writable as ensure_writable
+from app.cohorts.schedule import NO_DATES as NO_DATES
+from app.cohorts.schedule import Due as Due
+from app.cohorts.schedule import ModuleDates as ModuleDates
+from app.cohorts.schedule import cohort_starts_at as cohort_starts_at
+from app.cohorts.schedule import cohort_timezone as cohort_timezone
+from app.cohorts.schedule import due_for as due_for
+from app.cohorts.schedule import extension_days as extension_days
+from app.cohorts.schedule import extensions_of as extensions_of
+from app.cohorts.schedule import module_dates as module_dates
+from app.cohorts.schedule import student_timezone as student_timezone
 from app.cohorts.summary import note_activity as note_activity
 from app.cohorts.summary import note_completed as note_completed
 from app.db import utcnow

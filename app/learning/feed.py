@@ -16,10 +16,11 @@ from sqlalchemy.orm import joinedload
 
 from app.auth import services as accounts
 from app.auth.models import User
+from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
-from app.learning import bp, schedule
+from app.learning import bp
 from app.learning.content import pick
 from app.learning.models import Course
 from app.links import external_url
@@ -57,7 +58,7 @@ def build_calendar(user: User) -> Calendar:
                 url = external_url(
                     "learning.module", course_slug=course.slug, module_slug=module.slug
                 )
-                dates = schedule.module_dates(enrolment.cohort, module)
+                dates = cohorts.module_dates(enrolment.cohort, module)
                 if dates.opens_at is not None:
                     cal.add_component(
                         _event(
@@ -68,7 +69,7 @@ def build_calendar(user: User) -> Calendar:
                             now,
                         )
                     )
-                due = schedule.due_for(enrolment, module)
+                due = cohorts.due_for(enrolment, module)
                 if due is not None:
                     cal.add_component(
                         _event(

@@ -191,18 +191,13 @@ def record_watching(user: User, module: Module, seconds: int) -> None:
 HANDED_IN_NOT = (HomeworkState.NOT_SUBMITTED, HomeworkState.DRAFT)
 
 
-def due_for(enrolment: Enrolment, module: Module) -> schedule.Due | None:
-    """When the student's homework for ``module`` is due (extension included), or None."""
-    return schedule.due_for(enrolment, module)
-
-
 def _due_view(
     user: User | Any, enrolment: Enrolment, status: ModuleStatus, now
 ) -> dates.DueView | None:
-    due = schedule.due_for(enrolment, status.module)
+    due = cohorts.due_for(enrolment, status.module)
     if due is None:
         return None
-    tz = schedule.student_timezone(getattr(user, "timezone", None), enrolment.cohort)
+    tz = cohorts.student_timezone(getattr(user, "timezone", None), enrolment.cohort)
     return dates.describe_due(due.due_at, now, tz, done=status.homework not in HANDED_IN_NOT)
 
 
