@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel import dates as babel_dates
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -81,3 +83,12 @@ def zone_names() -> list[str]:
     if not cache:
         cache.extend(sorted(n for n in available_timezones() if "/" in n or n == "UTC"))
     return cache
+
+
+def local_datetime(at: datetime, tz: ZoneInfo, locale: str, *, year: bool = True) -> str:
+    """``at`` on the wall clock of ``tz``, date and 24-hour time, as ``locale`` writes it:
+    "September 11, 2026, 23:59", "11 сентября 2026 г., 23:59", "2026 ж. 11 қыркүйек, 23:59"."""
+    day = babel_dates.format_skeleton("yMMMMd" if year else "MMMMd", at, tzinfo=tz, locale=locale)
+    clock = babel_dates.format_skeleton("Hm", at, tzinfo=tz, locale=locale)
+    pattern = str(babel_dates.get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", clock)

@@ -12,6 +12,8 @@ from babel import dates as babel_dates
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from app import i18n
+
 
 class DueState(enum.StrEnum):
     LATER = "later"  # more than a day ahead
@@ -35,7 +37,7 @@ def _locale() -> str:
 
 def local_datetime(at: datetime, tz: ZoneInfo) -> str:
     """A date with its time, e.g. "12 September 2026, 23:59" in the page's language."""
-    return babel_dates.format_skeleton("yMMMMdHm", at, tzinfo=tz, locale=_locale())
+    return i18n.local_datetime(at, tz, _locale())
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> str:
