@@ -9,5 +9,6 @@ from app.admin.routes import (  # noqa: F401
     exports,
     mail,
     progress,
+    schedule,
     users,
 )
