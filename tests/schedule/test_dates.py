@@ -120,8 +120,8 @@ def test_dates_are_written_in_the_students_language(app, locale, text):
 
 
 def test_due_for_adds_the_students_extension(app, course, student):
-    from app.extensions import db
     from app.cohorts.models import CohortModuleDate, Extension
+    from app.extensions import db
 
     with app.app_context():
         enrolment = db.session.scalar(db.select(Enrolment).where(Enrolment.user_id == student.id))
