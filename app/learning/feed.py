@@ -44,12 +44,16 @@ def build_calendar(user: User) -> Calendar:
     )
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "tekser.local"
     now = utcnow()
-    locale = user.locale or (enrolments[0].cohort.default_locale if enrolments else None)
+    locale: str = (
+        user.locale
+        or (enrolments[0].cohort.default_locale if enrolments else None)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
     cal = Calendar()
     cal.add("prodid", "-//Tekser//Course calendar//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(locale):
         cal.add("x-wr-calname", _("Tekser: my course dates"))
         for enrolment in enrolments:
             course = enrolment.cohort.course

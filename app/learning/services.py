@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -192,7 +193,7 @@ HANDED_IN_NOT = (HomeworkState.NOT_SUBMITTED, HomeworkState.DRAFT)
 
 
 def _due_view(
-    user: User | Any, enrolment: Enrolment, status: ModuleStatus, now
+    user: User | Any, enrolment: Enrolment, status: ModuleStatus, now: datetime
 ) -> dates.DueView | None:
     due = cohorts.due_for(enrolment, status.module)
     if due is None:
