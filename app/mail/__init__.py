@@ -87,7 +87,7 @@ def queue(
         if optout.opted_out(user_id, kind):
             return None
         unsubscribe = optout.unsubscribe_url(user_id, kind)
-    subject, text, html = render_mail(template, locale, unsubscribe, **context)
+    subject, text, html = render_mail(template, locale, unsubscribe_url=unsubscribe, **context)
     message = OutboxMessage(
         message_id=_message_id(),
         to_address=to,
@@ -113,7 +113,7 @@ def queue_many(letters: Sequence[Letter], kind: Kind) -> list[int]:
             continue
         unsubscribe = optout.unsubscribe_url(letter.user_id, kind)
         subject, text, html = render_mail(
-            letter.template, letter.locale, unsubscribe, **letter.context
+            letter.template, letter.locale, unsubscribe_url=unsubscribe, **letter.context
         )
         rows.append(
             {
