@@ -174,3 +174,12 @@ def test_two_workers_at_once_remind_each_student_once(app, course, no_delivery):
     assert _count(app, DueReminder) == 40
     assert _count(app, OutboxMessage) == 40
     assert _count(app, Notification, Notification.kind == "homework_due") == 40
+
+
+def test_flask_homework_remind_sends_them_now(app, course, student, mailbox):
+    set_due(app, course[1], "m1", datetime.now(UTC) + timedelta(hours=20))
+    result = app.test_cli_runner().invoke(args=["homework", "remind"])
+    assert result.exit_code == 0 and "reminded 1 student(s)" in result.output
+    result = app.test_cli_runner().invoke(args=["homework", "remind"])
+    assert "reminded 0 student(s)" in result.output
+    assert len(mailbox.to(student.email)) == 1
