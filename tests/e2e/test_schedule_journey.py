@@ -1,7 +1,7 @@
 """Journey 4: a due date and its reminder, on a 360 px phone. The admin (English) sets module 1's
-homework due tomorrow at 23:59 Almaty time; the student (Kazakh) sees "due tomorrow" on the
-dashboard; the hourly reminder (run by hand here) emails them once, with an RFC 8058
-unsubscribe link that works without signing in."""
+homework due tomorrow at 23:59 Almaty time and gives the student an extension on module 2; the
+student (Kazakh) sees "due tomorrow" on the dashboard; the hourly reminder (run by hand here)
+emails them once, with an RFC 8058 unsubscribe link that works without signing in."""
 
 from __future__ import annotations
 
@@ -49,6 +49,15 @@ def test_a_due_date_a_reminder_and_a_one_click_unsubscribe(
     admin.get_by_role("button", name="Save the schedule").click()
     admin.get_by_text("The schedule has been saved.").wait_for()
     assert_fits_phone(admin)
+    # Two more days for module 2 (module 1's due date, and its reminder, stay).
+    admin.goto(f"{live_server.url}/admin/cohorts/{cohort}/extensions")
+    admin.get_by_label("Student's email address").fill(STUDENT)
+    admin.get_by_label("For").select_option(index=2)
+    admin.get_by_label("Extra days").fill("2")
+    check_accessibility(admin)
+    admin.get_by_role("button", name="Grant the extension").click()
+    admin.get_by_text("The extension has been granted.").wait_for()
+    admin.get_by_text("2 extra days").wait_for()
 
     student = phone(locale="kk")
     log_in(student, live_server.url, STUDENT, "kk")
