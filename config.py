@@ -151,6 +151,8 @@ class Config:
     NARRATE_ON_LOAD = _bool("NARRATE_ON_LOAD", True)
     # CSV enrolment invitations: how many one job step sends (each step its own transaction).
     ENROL_INVITE_BATCH = _int("ENROL_INVITE_BATCH", 100)
+    # Students read per page by the hourly due-date reminders (each page one transaction).
+    REMINDER_BATCH = _int("REMINDER_BATCH", 500)
 
     # Rate limits: counters in memory for one process, Redis when several workers run.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import dates as babel_dates
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -61,3 +65,30 @@ def install_template_gettext(app) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
     )
+
+
+def zone(name: str | None) -> ZoneInfo | None:
+    """The IANA time zone called ``name``, or None for an unknown or empty name."""
+    if not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone_names() -> list[str]:
+    """Every IANA zone name this machine knows (tzdata), sorted, for the forms' selects."""
+    cache: list[str] = current_app.extensions.setdefault("tekser.zone_names", [])
+    if not cache:
+        cache.extend(sorted(n for n in available_timezones() if "/" in n or n == "UTC"))
+    return cache
+
+
+def local_datetime(at: datetime, tz: ZoneInfo, locale: str, *, year: bool = True) -> str:
+    """``at`` on the wall clock of ``tz``, date and 24-hour time, as ``locale`` writes it:
+    "September 11, 2026, 23:59", "11 сентября 2026 г., 23:59", "2026 ж. 11 қыркүйек, 23:59"."""
+    day = babel_dates.format_skeleton("yMMMMd" if year else "MMMMd", at, tzinfo=tz, locale=locale)
+    clock = babel_dates.format_skeleton("Hm", at, tzinfo=tz, locale=locale)
+    pattern = str(babel_dates.get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", day).replace("{0}", clock)

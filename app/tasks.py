@@ -5,7 +5,7 @@ a job must be imported here, or the consumer cannot run it (tests/mail/test_jobs
 from app import create_app
 from app.auth.jobs import send_password_reset
 from app.cohorts.jobs import send_import_invitations
-from app.homework.jobs import sweep_uploads
+from app.homework.jobs import due_reminders, sweep_uploads
 from app.jobs import bind_consumer, huey
 from app.learning.jobs import render_course_videos
 from app.mail.delivery import deliver_mail, prune_outbox, sweep_outbox
@@ -20,6 +20,7 @@ bind_consumer(create_app())
 __all__ = [
     "daily_digest",
     "deliver_mail",
+    "due_reminders",
     "huey",
     "prune_outbox",
     "render_course_videos",

@@ -67,6 +67,8 @@ EXTRA = [
     "/courses/demo/modules/m1?quality=audio",
     "/courses/demo/modules/m1/media/en/low?download=1",
     "/notifications?page=2",
+    "/admin/cohorts/{a}/schedule",
+    "/admin/cohorts/{a}/extensions",
 ]
 
 
@@ -149,6 +151,21 @@ def _seed(app, login, w) -> Seeded:
         assert cohorts.cohort_for_invite(invite) is not None
         invited = db.session.get(User, w.classmate.id)
         invitation = invitations.issue_invitation_token(invited)
+        # A live calendar feed (with dates in it) and an unsubscribe link.
+        from app.auth.services import new_calendar_token
+        from app.cohorts.models import CohortModuleDate
+        from app.mail import Kind, optout
+
+        feed = new_calendar_token(owner_row)
+        db.session.add(
+            CohortModuleDate(
+                cohort_id=w.cohort_a,
+                module_id=w.modules["m1"],
+                opens_at=utcnow() - timedelta(days=1),
+                due_at=utcnow() + timedelta(days=1),
+            )
+        )
+        unsubscribe = optout.make_token(w.owner.id, Kind.REMINDERS)
         db.session.commit()
     claimed = make_submission(
         app, w.classmate, w.cohort_a, module_id=w.modules["m2"], status=Status.IN_REVIEW,
@@ -211,6 +228,8 @@ def _seed(app, login, w) -> Seeded:
             ("auth.accept_invitation", "token"): [invitation, "bad"],
             ("admin.enrolment_preview", "token"): [enrol_token, "bad"],
             ("admin.enrolment_report", "token"): [enrol_token, "bad"],
+            ("learning.calendar_feed", "token"): [feed, "bad"],
+            ("auth.unsubscribe", "token"): [unsubscribe, "bad"],
         },
         fill={"code": code, "a": w.cohort_a, "m1": w.modules["m1"]},
     )

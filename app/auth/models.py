@@ -53,6 +53,10 @@ class User(Model):
     # when it was sent. Re-sending replaces the hash (the old link dies); using it clears it.
     invitation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invitation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The zone the student reads dates in (an IANA name); None: their cohort's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of the secret in the private calendar feed's URL; None: no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"

@@ -235,3 +235,7 @@ def change_password():
 @login_required
 def account():
     return render_template("auth/account.html")
+
+
+# The person's own settings (time zone, mail, calendar link) and the unsubscribe link.
+from app.auth import preferences as preferences  # noqa: E402

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -13,13 +14,26 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import languages
 from app.db import UTCDateTime, utcnow
 from app.extensions import Model
-from app.learning.models import Course
+from app.learning.models import Course, Module
+
+DEFAULT_TIMEZONE = "Asia/Almaty"
+LATE_ACCEPT = "accept"  # work after the due date is taken and marked late
+LATE_REFUSE = "refuse"  # the due date is a hard deadline
+EXTENSION_DAYS_MAX = 90
+
+
+def site_timezone() -> str:
+    """The site's zone (``TIMEZONE``): new cohorts' default."""
+    if has_app_context():
+        return current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
+    return DEFAULT_TIMEZONE
 
 
 class Cohort(Model):
@@ -29,6 +43,7 @@ class Cohort(Model):
         CheckConstraint(
             "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_ordered"
         ),
+        CheckConstraint(f"late_policy IN ('{LATE_ACCEPT}', '{LATE_REFUSE}')", name="late_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +56,14 @@ class Cohort(Model):
     sequential: Mapped[bool] = mapped_column(Boolean, default=True)
     invite_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     invite_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The zone the cohort's dates are meant in (an IANA name, checked by the forms).
+    timezone: Mapped[str] = mapped_column(
+        String(64), default=site_timezone, server_default=DEFAULT_TIMEZONE
+    )
+    # After a due date: "accept" (marked late) or "refuse" (nothing is written).
+    late_policy: Mapped[str] = mapped_column(
+        String(8), default=LATE_ACCEPT, server_default=LATE_ACCEPT
+    )
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -128,3 +151,50 @@ class EnrolmentImport(Model):
     # New accounts still to be sent their invitation (sent in batches after the commit).
     pending_invites: Mapped[list[int]] = mapped_column(JSON, default=list)
     invites_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CohortModuleDate(Model):
+    """A module's dates in one cohort, set by an admin (instead of the course's defaults):
+    when it opens and when its homework is due, as UTC instants."""
+
+    __tablename__ = "cohort_module_date"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "module_id"),
+        CheckConstraint("due_at > opens_at", name="due_after_open"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    module: Mapped[Module] = relationship(lazy="joined", innerjoin=True)
+
+
+class Extension(Model):
+    """More days for one student: for one module's homework, or (``module_id`` NULL) for every
+    module of the course. A module's own extension wins over the course-wide one."""
+
+    __tablename__ = "extension"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "module_id"),
+        # NULLs are distinct in a unique constraint: one course-wide extension per enrolment.
+        Index(
+            "uq_extension_whole_course",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=text("module_id IS NULL"),
+            postgresql_where=text("module_id IS NULL"),
+        ),
+        CheckConstraint(f"days BETWEEN 1 AND {EXTENSION_DAYS_MAX}", name="days_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    days: Mapped[int] = mapped_column(Integer)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -16,6 +16,12 @@ from app.cohorts import summary
 
 # Re-exported for other domains (explicit "X as X"): CSV enrolment, invitations, the labels
 # of enrolment outcomes, and the progress summary that learning and homework keep up to date.
+from app.cohorts.deadlines import ScheduleError as ScheduleError
+from app.cohorts.deadlines import extensions_in as extensions_in
+from app.cohorts.deadlines import grant_extension as grant_extension
+from app.cohorts.deadlines import remove_extension as remove_extension
+from app.cohorts.deadlines import reset_schedule as reset_schedule
+from app.cohorts.deadlines import set_schedule as set_schedule
 from app.cohorts.enrolment import DETAIL as DETAIL
 from app.cohorts.enrolment import EMAIL as EMAIL
 from app.cohorts.enrolment import LINE as LINE
@@ -41,6 +47,18 @@ from app.cohorts.labels import file_problem as file_problem
 from app.cohorts.labels import reason as reason
 from app.cohorts.models import Cohort, CohortReviewer, Enrolment
 from app.cohorts.policy import ensure_writable as ensure_writable
+from app.cohorts.schedule import NO_DATES as NO_DATES
+from app.cohorts.schedule import Due as Due
+from app.cohorts.schedule import ModuleDates as ModuleDates
+from app.cohorts.schedule import cohort_starts_at as cohort_starts_at
+from app.cohorts.schedule import cohort_timezone as cohort_timezone
+from app.cohorts.schedule import default_dates as default_dates
+from app.cohorts.schedule import due_for as due_for
+from app.cohorts.schedule import extension_days as extension_days
+from app.cohorts.schedule import extensions_of as extensions_of
+from app.cohorts.schedule import local_instant as local_instant
+from app.cohorts.schedule import module_dates as module_dates
+from app.cohorts.schedule import student_timezone as student_timezone
 from app.cohorts.summary import note_activity as note_activity
 from app.cohorts.summary import note_completed as note_completed
 from app.db import utcnow

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Enum,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -180,6 +182,8 @@ class Submission(Model):
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Handed in after its due date (the cohort accepts late work and marks it).
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # Optimistic locking: every change bumps it; a stale form gets 409.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -266,8 +270,25 @@ class Notification(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
+    # The module a notice without a submission is about (a due-date reminder).
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
     submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submission.id", ondelete="CASCADE")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DueReminder(Model):
+    """A reminder sent (email and notice) to one student for one due date: the unique key makes
+    it once per student and due date, whichever worker or run gets there first. A due date
+    moved by an admin or an extension is a new due date, and gets its own reminder."""
+
+    __tablename__ = "due_reminder"
+    __table_args__ = (UniqueConstraint("enrolment_id", "module_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

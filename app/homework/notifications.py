@@ -24,11 +24,12 @@ def unread_count(user_id: int) -> int:
 
 
 def recent(user_id: int, limit: int = 30):
-    """Notices with their submission and module, newest first, in one query."""
+    """Notices with their submission (if any: a reminder has none) and module, newest first,
+    in one query."""
     return db.session.execute(
         db.select(Notification, Submission, Module)
-        .join(Submission, Submission.id == Notification.submission_id)
-        .join(Module, Module.id == Submission.module_id)
+        .outerjoin(Submission, Submission.id == Notification.submission_id)
+        .join(Module, Module.id == db.func.coalesce(Notification.module_id, Submission.module_id))
         .where(Notification.user_id == user_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)

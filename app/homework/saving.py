@@ -91,7 +91,9 @@ def save_form(
     current = services.latest(user.id, module.id)
     try:
         services.check_editable(user, current)
-    except services.NotEditable as exc:
+        if submit:  # past a hard deadline nothing is written, not even the draft
+            services.is_late(user, module, current.attempt_no if current else 1)
+    except (services.NotEditable, services.DeadlinePassed) as exc:
         return Outcome(submission=current, errors=[str(exc)])
     accepted, refused = screen(files)
     remove = set(remove_ids)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app import storage
 from app.cohorts import services as cohorts
+from app.cohorts.models import LATE_REFUSE
 from app.db import utcnow
 from app.errors import ConflictError, DomainError
 from app.extensions import db
@@ -39,13 +40,13 @@ from app.homework.states import HomeworkState as HomeworkState
 from app.homework.states import homework_states as homework_states
 from app.homework.states import states_from_attempts as states_from_attempts
 from app.homework.states import visible_status as visible_status
+from app.learning.models import Module
 from app.unit_of_work import add_or_take_winner
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage
 
     from app.auth.models import User
-    from app.learning.models import Module
 
 
 class HomeworkError(DomainError, ValueError):
@@ -289,8 +290,33 @@ def missing_for_submit(submission: Submission) -> list[str]:
     return missing
 
 
+class DeadlinePassed(HomeworkError):
+    """The cohort refuses work after the due date, and it has passed (nothing is written)."""
+
+
+def is_late(user: User, module: Module, attempt_no: int = 1) -> bool:
+    """Whether handing in now is after the student's due date (extension included). Raises
+    ``DeadlinePassed`` when the cohort refuses late work. A revision of returned work is
+    never late: the due date is for the first hand-in."""
+    if attempt_no != 1:
+        return False
+    enrolment = cohorts.enrolment_for(user.id, module.course_id)
+    if enrolment is None:
+        return False
+    due = cohorts.due_for(enrolment, module)
+    if due is None or not due.is_past(utcnow()):
+        return False
+    if enrolment.cohort.late_policy == LATE_REFUSE:
+        raise DeadlinePassed(
+            _l("The deadline for this homework has passed, so it can no longer be handed in.")
+        )
+    return True
+
+
 def submit(user: User, submission: Submission, version: int | None = None) -> Submission:
-    """Hand the draft in for review. A second click on the same form changes nothing."""
+    """Hand the draft in for review. A second click on the same form changes nothing. Work
+    handed in after the due date is marked late, or refused (``DeadlinePassed``), as the
+    cohort decides."""
     if submission.user_id != user.id:
         raise HomeworkError(_l("This is not your homework."))
     if submission.status != Status.DRAFT:
@@ -300,6 +326,8 @@ def submit(user: User, submission: Submission, version: int | None = None) -> Su
     missing = missing_for_submit(submission)
     if missing:
         raise HomeworkError(_l("Before submitting, add: %(fields)s.", fields=", ".join(missing)))
+    module = db.session.get_one(Module, submission.module_id)
+    submission.late = is_late(user, module, submission.attempt_no)
     submission.status = Status.SUBMITTED
     submission.submitted_at = submission.updated_at = utcnow()
     db.session.flush()

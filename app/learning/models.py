@@ -36,6 +36,12 @@ class Course(Model):
         CheckConstraint(
             "video_watched_share > 0 AND video_watched_share <= 1", name="video_share_fraction"
         ),
+        CheckConstraint(
+            "module_every_days IS NULL OR module_every_days >= 0", name="every_days_positive"
+        ),
+        CheckConstraint(
+            "homework_due_days IS NULL OR homework_due_days >= 0", name="due_days_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +52,11 @@ class Course(Model):
     quiz_pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     video_watched_share: Mapped[float] = mapped_column(Float, default=0.9)
     sequential: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The default schedule of a cohort (course.yaml ``schedule``): module n opens
+    # (n - 1) * module_every_days after the cohort's start, its homework is due
+    # homework_due_days after that at 23:59, cohort time. None: no default dates.
+    module_every_days: Mapped[int | None] = mapped_column(Integer)
+    homework_due_days: Mapped[int | None] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     modules: Mapped[list[Module]] = relationship(

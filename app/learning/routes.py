@@ -207,3 +207,7 @@ def quiz_attempt(course_slug: str, module_slug: str, attempt_id: int):
     return render_template(
         "learning/quiz_result.html", ctx=ctx, attempt=attempt, module_url=_module_url
     )
+
+
+# The private calendar feed (its own module: it has nothing to share with the pages above).
+from app.learning import feed as feed  # noqa: E402

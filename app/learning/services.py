@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -15,7 +16,8 @@ from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.errors import NotFoundError, RefusedError
 from app.extensions import db
-from app.learning import policy, progress, quiz, schedule, watching
+from app.homework.services import HomeworkState
+from app.learning import dates, policy, progress, quiz, schedule, watching
 from app.learning.content import LANGS, markdown, pick
 from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
@@ -104,6 +106,7 @@ class ModuleContext:
     # For students: whether the calendar has opened the module (staff previews are always open).
     opening: schedule.OpenState = schedule.OPEN
     previewing_unopened: bool = False  # an enrolled admin or reviewer reads it before it opens
+    due: dates.DueView | None = None  # the student's homework due date, as they read it
 
     @property
     def is_student(self) -> bool:
@@ -164,8 +167,10 @@ def load_module(
     status = standing.status_of(module.id)
     if status is None or status.state == ModuleState.LOCKED:
         raise ModuleLocked(f"module {module.id} locked")
-    opening = schedule.module_open_state(enrolment, module, utcnow())
-    ctx = ModuleContext(course, module, standing, status, content_language(lang), opening)
+    now = utcnow()
+    opening = schedule.module_open_state(enrolment, module, now)
+    due = _due_view(user, enrolment, status, now)
+    ctx = ModuleContext(course, module, standing, status, content_language(lang), opening, due=due)
     if not opening.is_open:
         if reading and policy.can_preview(user, course):
             return replace(ctx, previewing_unopened=True)
@@ -192,6 +197,19 @@ def record_watching(
     progress.refresh_completion(user.id, module)
 
 
+HANDED_IN_NOT = (HomeworkState.NOT_SUBMITTED, HomeworkState.DRAFT)
+
+
+def _due_view(
+    user: User | Any, enrolment: Enrolment, status: ModuleStatus, now: datetime
+) -> dates.DueView | None:
+    due = cohorts.due_for(enrolment, status.module)
+    if due is None:
+        return None
+    tz = cohorts.student_timezone(getattr(user, "timezone", None), enrolment.cohort)
+    return dates.describe_due(due.due_at, now, tz, done=status.homework not in HANDED_IN_NOT)
+
+
 @dataclass(frozen=True)
 class Playback:
     """What the page's player script needs: the duration the server measures the share
@@ -213,14 +231,19 @@ def playback(user: User, ctx: ModuleContext, lang: str, duration: float | None =
 
 @dataclass(frozen=True)
 class DashboardCourse:
-    """One of the student's courses: their progress, and when each module opens."""
+    """One of the student's courses: their progress, when each module opens and when its
+    homework is due."""
 
     progress: CourseProgress
     start: schedule.OpenState  # the cohort's start
     openings: dict[int, schedule.OpenState]  # module id -> its calendar state
+    dues: dict[int, dates.DueView | None]  # module id -> its due date as the student reads it
 
     def opening(self, module_id: int) -> schedule.OpenState:
         return self.openings.get(module_id, schedule.OPEN)
+
+    def due(self, module_id: int) -> dates.DueView | None:
+        return self.dues.get(module_id)
 
 
 def dashboard(user: User) -> list[DashboardCourse]:
@@ -238,14 +261,18 @@ def dashboard(user: User) -> list[DashboardCourse]:
         .scalars()
     )
     now = utcnow()
-    return [
-        DashboardCourse(
-            course_progress(user.id, e.cohort.course, e.cohort),
-            schedule.course_open_state(e.cohort, now),
-            {m.id: schedule.module_open_state(e, m, now) for m in e.cohort.course.modules},
+    views = []
+    for e in enrolments:
+        standing = course_progress(user.id, e.cohort.course, e.cohort)
+        views.append(
+            DashboardCourse(
+                standing,
+                schedule.course_open_state(e.cohort, now),
+                {m.id: schedule.module_open_state(e, m, now) for m in e.cohort.course.modules},
+                {s.module.id: _due_view(user, e, s, now) for s in standing.modules},
+            )
         )
-        for e in enrolments
-    ]
+    return views
 
 
 # --- for other domains and the tools (the modules behind these are learning's own) ----------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, Index, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
@@ -36,6 +36,8 @@ class OutboxMessage(Model):
     subject: Mapped[str] = mapped_column(Text)
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
+    # Non-essential mail: the one-click unsubscribe address (RFC 8058 List-Unsubscribe).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(1000))
     status: Mapped[OutboxStatus] = mapped_column(
         Enum(
             OutboxStatus,
@@ -54,3 +56,15 @@ class OutboxMessage(Model):
     # Set while a worker sends it: another worker leaves it alone until the claim is stale.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailOptOut(Model):
+    """A person who asked for no more mail of one kind (``app.mail.kinds``)."""
+
+    __tablename__ = "mail_opt_out"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

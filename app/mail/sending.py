@@ -45,6 +45,10 @@ def _message(mail: OutboxMessage) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Message-ID"] = mail.message_id
     msg["Date"] = formatdate(mail.created_at.timestamp(), usegmt=True)
+    if mail.unsubscribe_url:
+        # RFC 2369 and RFC 8058: a one-click unsubscribe the mail client can POST to.
+        msg["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(mail.text_body)
     if mail.html_body:
         msg.add_alternative(mail.html_body, subtype="html")

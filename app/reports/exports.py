@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -68,6 +69,7 @@ def grades_csv(info: CohortInfo, locale: str) -> Iterator[str]:
         _("Module"),
         _("Attempt"),
         _("Submitted"),
+        pgettext("homework", "Late"),
         _("Reviewed"),
         _("Decision"),
         _("Points"),
@@ -89,6 +91,7 @@ def grades_csv(info: CohortInfo, locale: str) -> Iterator[str]:
             Submission.module_id,
             Submission.attempt_no,
             Submission.submitted_at,
+            Submission.late,
             Submission.reviewed_at,
             Review.decision,
             points,
@@ -108,9 +111,19 @@ def grades_csv(info: CohortInfo, locale: str) -> Iterator[str]:
     decisions = {"accept": _("Accepted"), "return": _("Returned for revision")}
 
     def rows():
-        for name, email, module_id, attempt, sent, seen, decision, got, by in db.session.execute(
-            query
-        ):
+        late_words = {True: _("yes"), False: _("no")}
+        for (
+            name,
+            email,
+            module_id,
+            attempt,
+            sent,
+            late,
+            seen,
+            decision,
+            got,
+            by,
+        ) in db.session.execute(query):
             module = modules.get(module_id)
             title = f"{module.position}. {pick(module.title, locale)}" if module else module_id
             yield [
@@ -119,6 +132,7 @@ def grades_csv(info: CohortInfo, locale: str) -> Iterator[str]:
                 title,
                 attempt,
                 sent,
+                late_words[bool(late)],
                 seen,
                 decisions.get(decision.value, decision),
                 got or 0,

@@ -17,7 +17,7 @@ from app.review import services
 
 def send_digests() -> int:
     """Write a summary in their language to every active reviewer with waiting work (outbox
-    rows: the caller commits); returns how many."""
+    rows: the caller commits); returns how many. Those who opted out of the digest get none."""
     since = utcnow() - timedelta(days=1)
     reviewers = db.session.scalars(
         db.select(User)
@@ -39,14 +39,16 @@ def send_digests() -> int:
             )
             or 0
         )
-        mail.queue(
+        written = mail.queue(
             reviewer.email,
             "review_digest",
             reviewer.locale,
+            kind=mail.Kind.DIGEST,
+            user_id=reviewer.id,
             user=reviewer,
             waiting=waiting,
             new=new,
             url=external_url("review.queue"),
         )
-        sent += 1
+        sent += written is not None
     return sent

@@ -89,6 +89,8 @@ def _notify_student(submission: Submission, module: Module, decision: Decision) 
         student.email,
         kind,
         locale,
+        kind=mail.Kind.FEEDBACK,
+        user_id=student.id,
         user=student,
         module_title=str(pick(module.title, locale)),
         url=external_url(

@@ -171,14 +171,16 @@ def history(announcement: Announcement) -> Sequence[tuple[AnnouncementVersion, s
     ).all()
 
 
-def _queue_mail(user: User, announcement: Announcement, cohort: Cohort, kind: str) -> None:
-    """The one place announcement emails are queued. ``kind`` names the kind of message for
-    the opt-outs (per kind) that the schedule work adds to ``mail.queue``."""
+def _queue_mail(user: User, announcement: Announcement, cohort: Cohort, kind: mail.Kind) -> None:
+    """The one place announcement emails are queued (nothing for a student who opted out of
+    ``kind``; the others get the one-click unsubscribe)."""
     locale = user.locale or cohort.default_locale
     mail.queue(
         user.email,
         "announcement",
         locale,
+        kind=kind,
+        user_id=user.id,
         user=user,
         title=str(pick(announcement.title, locale)),
         text=str(pick(announcement.body, locale)),
@@ -211,6 +213,6 @@ def mail_batch(announcement_id: int, size: int) -> int:
         announcement.mail_done = True
         return 0
     for student in students:
-        _queue_mail(student, announcement, cohort, kind="announcement")
+        _queue_mail(student, announcement, cohort, kind=mail.Kind.ANNOUNCEMENTS)
     announcement.mailed_through_user_id = students[-1].id
     return len(students)

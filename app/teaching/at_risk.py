@@ -7,8 +7,8 @@ A student of the cohort who has not finished the course is at risk when any of t
 - *quiz*: they failed a module's quiz and have not passed it since;
 - *revision*: their homework was returned for revision ``days`` days ago or more, and they have
   not handed in a new attempt;
-- *late*: they missed a due date (``missed_due_date``: the schedule's rule, none until the
-  cohort schedule exists).
+- *late*: they missed a due date (``missed_due_date``: a passed due date, nothing handed in, no
+  extension still running).
 
 A page is three statements (the rows, the count, the reasons of the page's rows) whatever
 the cohort's size; the criteria are correlated EXISTS on the per-student indexes of the
@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, false, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, false, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app import mail
 from app.audit.services import record
 from app.auth.models import User
-from app.cohorts.models import Cohort, Enrolment
+from app.cohorts import services as cohorts
+from app.cohorts.models import Cohort, Enrolment, Extension
 from app.cohorts.policy import ensure_writable
 from app.db import utcnow
 from app.extensions import db
@@ -63,10 +64,35 @@ class AtRisk:
 
 
 def missed_due_date(cohort: Cohort, now: datetime) -> ColumnElement[bool] | None:
-    """The "missed a due date" criterion, correlated to ``Enrolment``; None while cohorts have no
-    schedule of due dates. (The cohort schedule fills this in: a due date passed with no
-    attempt handed in for that module.)"""
-    return None
+    """The "missed a due date" criterion, correlated to ``Enrolment``: a module of the course
+    whose due date (the cohort's, or the course's default) has passed, with no attempt handed in
+    for it and no extension of the student's still running. None when no due date has passed.
+    An extension of ``days`` still runs when ``days`` exceeds the days since the due date, so
+    the comparison needs no date arithmetic in SQL (the same on SQLite and PostgreSQL)."""
+    missed = []
+    modules = db.session.scalars(
+        select(Module).where(Module.course_id == cohort.course_id, Module.retired.is_(False))
+    )
+    for module in modules:
+        due_at = cohorts.module_dates(cohort, module).due_at
+        if due_at is None or due_at >= now:
+            continue
+        days_since = (now - due_at) / timedelta(days=1)
+        missed.append(
+            and_(
+                ~exists().where(
+                    Submission.user_id == Enrolment.user_id,
+                    Submission.module_id == module.id,
+                    Submission.status != Status.DRAFT,
+                ),
+                ~exists().where(
+                    Extension.enrolment_id == Enrolment.id,
+                    or_(Extension.module_id == module.id, Extension.module_id.is_(None)),
+                    Extension.days > days_since,
+                ),
+            )
+        )
+    return or_(*missed) if missed else None
 
 
 def _conditions(cohort: Cohort, f: RiskFilter, now: datetime) -> dict[str, ColumnElement[bool]]:
@@ -107,7 +133,7 @@ def _where(cohort: Cohort, f: RiskFilter, now: datetime):
     modules = db.session.scalar(
         select(func.count()).where(Module.course_id == cohort.course_id, Module.retired.is_(False))
     )
-    chosen = [conditions[f.reason]] if f.reason else list(conditions.values())
+    chosen = [conditions.get(f.reason, false())] if f.reason else list(conditions.values())
     if f.reason and f.reason not in conditions:
         chosen = [false()]
     return conditions, [
@@ -211,11 +237,19 @@ def nudge(admin: User, cohort: Cohort, user_ids: Sequence[int], f: RiskFilter) -
     return ids
 
 
-def _queue_mail(user: User, cohort: Cohort, kind: str) -> None:
-    """The one place nudge emails are queued. ``kind`` names the kind of message for the
-    opt-outs (per kind) that the schedule work adds to ``mail.queue``."""
+def _queue_mail(user: User, cohort: Cohort, kind: mail.Kind) -> None:
+    """The one place nudge emails are queued (nothing for a student who opted out of
+    ``kind``; the others get the one-click unsubscribe)."""
     locale = user.locale or cohort.default_locale
-    mail.queue(user.email, "nudge", locale, user=user, url=external_url("learning.dashboard"))
+    mail.queue(
+        user.email,
+        "nudge",
+        locale,
+        kind=kind,
+        user_id=user.id,
+        user=user,
+        url=external_url("learning.dashboard"),
+    )
 
 
 def mail_nudges(ids: Sequence[int]) -> int:
@@ -229,7 +263,7 @@ def mail_nudges(ids: Sequence[int]) -> int:
         .with_for_update(of=Nudge)
     ).all()
     for _id, user, cohort in rows:
-        _queue_mail(user, cohort, kind="nudge")
+        _queue_mail(user, cohort, kind=mail.Kind.NUDGES)
     db.session.execute(
         update(Nudge)
         .where(Nudge.id.in_([row[0] for row in rows]))

@@ -191,6 +191,19 @@ MATRIX = {
         403,
         302,
     ),
+    "admin.cohort_schedule": ("GET", A + "/schedule", None, 302, 403, 403, 403, 200),
+    "admin.reset_cohort_schedule": ("POST", A + "/schedule/reset", {}, 302, 403, 403, 403, 302),
+    "admin.cohort_extensions": ("GET", A + "/extensions", None, 302, 403, 403, 403, 200),
+    "admin.remove_extension": (
+        "POST",
+        A + "/extensions/{ext}/remove",
+        {},
+        302,
+        403,
+        403,
+        403,
+        302,
+    ),
     "admin.audit": ("GET", "/admin/audit", None, 302, 403, 403, 403, 200),
     "admin.mail_outbox": ("GET", "/admin/mail", None, 302, 403, 403, 403, 200),
     "admin.retry_mail": ("POST", "/admin/mail/{mail}/retry", {}, 302, 403, 403, 403, 302),
@@ -235,6 +248,21 @@ def make_certificate(app, user, cohort_id: int, course_id: int) -> int:
         return cert.id
 
 
+def make_extension(app, user, cohort_id: int) -> int:
+    from app.cohorts.models import Enrolment, Extension
+
+    with app.app_context():
+        enrolment = db.session.scalar(
+            db.select(Enrolment).where(
+                Enrolment.user_id == user.id, Enrolment.cohort_id == cohort_id
+            )
+        )
+        extension = Extension(enrolment_id=enrolment.id, module_id=None, days=2)
+        db.session.add(extension)
+        db.session.commit()
+        return extension.id
+
+
 def make_failed_mail(app) -> int:
     from tests.admin.test_mail import failed_mail
 
@@ -258,6 +286,7 @@ def ids(app, login, world):
         "marking": make_disputed(
             app, world.student, world.cohort_id, world.modules[0], world.reviewer, world.admin
         ),
+        "ext": make_extension(app, world.student, world.cohort_id),
     }
 
 

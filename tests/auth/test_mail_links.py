@@ -5,6 +5,7 @@ module and course titles included."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from email.utils import make_msgid
 
 import pytest
@@ -12,9 +13,10 @@ import pytest
 from app import mail
 from app.auth import services as accounts
 from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort
+from app.cohorts.models import Cohort, CohortModuleDate
 from app.db import utcnow
 from app.extensions import db
+from app.homework import reminders
 from app.learning.models import Course, Module
 from app.mail.models import OutboxMessage
 from tests.fixtures.app import ROOT, post_form
@@ -105,6 +107,18 @@ def _send_every_mail(app, world, make_user, login, locale):
     make_submission(app, world.classmate, world.cohort_a, module_id=world.modules["m3"])
     result = app.test_cli_runner().invoke(args=["review", "digest"])
     assert result.exit_code == 0, result.output
+    # A due date tomorrow: the student, who has not handed m3 in, is reminded.
+    with app.app_context():
+        db.session.add(
+            CohortModuleDate(
+                cohort_id=world.cohort_a,
+                module_id=world.modules["m3"],
+                opens_at=utcnow() - timedelta(days=1),
+                due_at=utcnow() + timedelta(days=1),
+            )
+        )
+        db.session.commit()
+        assert reminders.send_due_reminders() >= 1
 
     # An announcement to the cohort, and a nudge to the student.
     url = f"/admin/cohorts/{world.cohort_a}/announcements/new"
@@ -143,7 +157,7 @@ def test_every_mail_links_to_base_url_and_its_subject_survives_a_mail_client(
         assert message["Subject"] == message["Subject"].strip()
     # The titles came through whole: the words around every fold keep their one space.
     module_subjects = [s for s, t in by_subject.items() if t.startswith("homework_")]
-    assert len(module_subjects) == 2
+    assert len(module_subjects) == 3  # accepted, returned, due soon
     for subject in module_subjects:
         assert LONG[locale] in subject
 

@@ -204,7 +204,9 @@ def test_dashboard_and_module_page_statements(
     dashboard's enrolments with cohort, course and modules (1), progress rows (1), homework
     states (1) and the newest announcements of the student's cohorts (1); a module page's
     course with its modules (1), enrolment (1), progress (1), homework (1), the module's
-    content (1) and its videos (1; the data saver only when there is a video)."""
+    content (1) and its videos (1; the data saver only when there is a video). Each also reads
+    the cohort's own module dates (1, once per cohort); a cohort without due dates reads no
+    extensions."""
     _course, cohort = make_course(slug="counted", modules=3)
     student = make_user()
     enrol(student, cohort)
@@ -215,4 +217,4 @@ def test_dashboard_and_module_page_statements(
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         counts[url] = len([s for s in counter.statements if s.strip().upper() != "BEGIN"])
-    assert counts == {"/dashboard": 6, "/courses/counted/modules/m1": 8}
+    assert counts == {"/dashboard": 7, "/courses/counted/modules/m1": 9}

@@ -79,7 +79,8 @@ def test_grades_csv(as_admin, world, people):
     assert rows[0][:3] == ["Name", "Email", "Module"]
     (line,) = rows[1:]
     assert line[0] == "Әлия Сейітқызы" and line[2] == "1. Module 1"
-    assert line[6] == "Accepted" and line[8] == "4" and line[9] == "Reviewer A"
+    assert rows[0][5] == "Late" and line[5] == "no"
+    assert line[7] == "Accepted" and line[9] == "4" and line[10] == "Reviewer A"
 
 
 def test_progress_json(as_admin, world, people):

@@ -148,3 +148,54 @@ def test_nudging_nobody_says_so(app, world, admin):
     assert count(app, Nudge) == 0
     bad = post_form(admin, url + "/nudge", {"student": "x", "days": "7"}, token_from=url)
     assert bad.status_code == 400
+
+
+def due_days_ago(app, cohort_id: int, module_id: int, days: int) -> None:
+    from app.cohorts.models import CohortModuleDate
+
+    with app.app_context():
+        due = utcnow() - timedelta(days=days)
+        db.session.add(
+            CohortModuleDate(
+                cohort_id=cohort_id, module_id=module_id, opens_at=due - timedelta(days=7),
+                due_at=due,
+            )
+        )  # fmt: skip
+        db.session.commit()
+
+
+def extend(app, user, cohort_id: int, days: int, module_id: int | None = None) -> None:
+    from app.cohorts.models import Extension
+
+    with app.app_context():
+        enrolment = db.session.scalar(
+            db.select(Enrolment).where(
+                Enrolment.user_id == user.id, Enrolment.cohort_id == cohort_id
+            )
+        )
+        db.session.add(Extension(enrolment_id=enrolment.id, module_id=module_id, days=days))
+        db.session.commit()
+
+
+def test_a_missed_due_date_counts_until_handed_in_or_extended(app, world, admin):
+    url = URL.format(a=world.cohort_a) + "?reason=late"
+    page = admin.get(url).get_data(as_text=True)
+    assert "Owner Student" not in page  # no due date has passed yet
+    due_days_ago(app, world.cohort_a, world.modules["m1"], 3)
+    page = admin.get(url).get_data(as_text=True)
+    assert "Owner Student" in page and "Classmate Student" in page
+    assert "Missed a due date" in page
+    # Handed in (late): no longer missed. A draft would not count.
+    make_submission(app, world.owner, world.cohort_a, module_id=world.modules["m1"])
+    # An extension still running (5 days > 3 days since the due date) excuses the classmate;
+    # a course-wide one of 2 days has run out.
+    extend(app, world.classmate, world.cohort_a, 5, world.modules["m1"])
+    page = admin.get(url).get_data(as_text=True)
+    assert "Owner Student" not in page and "Classmate Student" not in page
+
+
+def test_a_run_out_extension_does_not_excuse(app, world, admin):
+    due_days_ago(app, world.cohort_a, world.modules["m1"], 3)
+    extend(app, world.classmate, world.cohort_a, 2)
+    page = admin.get(URL.format(a=world.cohort_a) + "?reason=late").get_data(as_text=True)
+    assert "Classmate Student" in page

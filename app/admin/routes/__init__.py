@@ -12,6 +12,7 @@ from app.admin.routes import (  # noqa: F401
     exports,
     mail,
     progress,
+    schedule,
     users,
     videos,
 )

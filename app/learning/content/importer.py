@@ -78,6 +78,8 @@ def import_course(spec: CourseSpec, *, echo: Callable[[str], None] | None = None
         "quiz_pass_mark": spec.quiz_pass_mark,
         "video_watched_share": spec.video_watched_share,
         "sequential": spec.sequential,
+        "module_every_days": spec.module_every_days,
+        "homework_due_days": spec.homework_due_days,
     }
     if course is None:
         course = Course(slug=spec.slug, imported_at=utcnow(), **values)

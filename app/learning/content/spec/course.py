@@ -24,12 +24,13 @@ def read_course(path: Path | str) -> CourseSpec:
     course = f.load_mapping()
     if course is not None:
         keys = ("slug", "title", "summary", "organisation", "settings", "modules")
-        f.keys(course, keys)
+        f.keys(course, keys, ("schedule",))
         spec.slug = f.identifier(course, "slug", "slug", SLUG_RE)
         spec.title = f.text(course, "title", "title")
         spec.summary = f.text(course, "summary", "summary")
         spec.organisation = f.text(course, "organisation", "organisation")
         _read_settings(f, course, spec)
+        _read_schedule(f, course, spec)
         slugs: dict[str, str] = {}
         for folder in _module_folders(f, course):
             module = _read_module(root, folder, spec.problems, slugs)
@@ -57,6 +58,19 @@ def _read_settings(f: SourceFile, course: yamlines.LineDict, spec: CourseSpec) -
             spec.sequential = settings["sequential"]
         else:
             f.error(settings.line_of("sequential"), "sequential must be true or false")
+
+
+def _read_schedule(f: SourceFile, course: yamlines.LineDict, spec: CourseSpec) -> None:
+    """``schedule: {module_every_days: 7, homework_due_days: 6}``: a cohort's default dates
+    from its start date (admins may change them per cohort)."""
+    if "schedule" not in course:
+        return
+    schedule = f.mapping(course["schedule"], course.line_of("schedule"), "schedule")
+    if schedule is None:
+        return
+    f.keys(schedule, ("module_every_days",), ("homework_due_days",), where="schedule")
+    spec.module_every_days = f.number(schedule, "module_every_days", "module_every_days", 0, 365)
+    spec.homework_due_days = f.number(schedule, "homework_due_days", "homework_due_days", 0, 365)
 
 
 def _module_folders(f: SourceFile, course: yamlines.LineDict) -> list[str]:

@@ -71,6 +71,10 @@ class CourseSpec:
     quiz_pass_mark: int = 70
     video_watched_share: float = 0.9
     sequential: bool = True
+    # The default schedule (``schedule:``): days between module openings, and from a module's
+    # opening to its homework's due date (23:59, cohort time). None: no default dates.
+    module_every_days: int | None = None
+    homework_due_days: int | None = None
     modules: list[ModuleSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # module folder -> piece -> the languages it exists in (kk, ru, en order)
