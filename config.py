@@ -176,6 +176,9 @@ class Config:
     # Tokens in emailed links.
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
     EMAIL_VERIFY_MAX_AGE = _int("EMAIL_VERIFY_MAX_AGE", 3 * 24 * 3600)
+    # Reset requests (no address in them) are kept this long after they are asked, for support
+    # questions ("I asked and got nothing"), then deleted by a daily job.
+    PASSWORD_RESET_KEEP_DAYS = _int("PASSWORD_RESET_KEEP_DAYS", 7)
     # An invitation link (choose your first password) works once, for this many days.
     INVITATION_MAX_AGE_DAYS = _int("INVITATION_MAX_AGE_DAYS", 14)
 

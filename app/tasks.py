@@ -3,7 +3,7 @@ app.tasks.huey``; ``make run`` starts one beside the development server). A modu
 a job must be imported here, or the consumer cannot run it (tests/mail/test_jobs.py checks)."""
 
 from app import create_app
-from app.auth.jobs import send_password_reset
+from app.auth.jobs import prune_password_resets, send_password_reset, sweep_password_resets
 from app.cohorts.jobs import send_import_invitations
 from app.homework.jobs import due_reminders, sweep_uploads
 from app.jobs import bind_consumer, huey
@@ -23,12 +23,14 @@ __all__ = [
     "due_reminders",
     "huey",
     "prune_outbox",
+    "prune_password_resets",
     "render_course_videos",
     "send_announcement",
     "send_import_invitations",
     "send_nudges",
     "send_password_reset",
     "sweep_outbox",
+    "sweep_password_resets",
     "sweep_transcodes",
     "sweep_uploads",
     "transcode_video",

@@ -1,34 +1,44 @@
-"""Account jobs: the password-reset mail, written outside the request that asked for it."""
+"""Account jobs: the password-reset mail, written outside the request that asked for it, and
+the sweep and prune of the requests (app/auth/password_resets.py, ADR 0017)."""
 
 from __future__ import annotations
 
-from app import mail
-from app.auth import tokens
-from app.auth.models import User
-from app.extensions import db
+from flask import current_app
+from huey import crontab
+
+from app import unit_of_work
+from app.auth import password_resets
 from app.jobs import huey
-from app.links import external_url
 from app.unit_of_work import in_app_context
 
 
-def write_password_reset(user_id: int | None) -> None:
-    """The reset mail for an active account (an outbox row); nothing for anyone else."""
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
-        return
-    token = tokens.make(
-        tokens.RESET, {"u": user.id, "h": tokens.password_fingerprint(user.password_hash)}
-    )
-    mail.queue(
-        user.email,
-        "reset_password",
-        user.locale,
-        user=user,
-        url=external_url("auth.reset_password", token=token),
-    )
-
-
-@huey.task(name="auth.password_reset")
+@huey.task(name="auth.password_reset_request")
 @in_app_context
-def send_password_reset(user_id: int | None) -> None:
-    write_password_reset(user_id)
+def send_password_reset(request_id: int) -> bool:
+    """Write the mail of one reset request (none for no account); False if already done."""
+    return password_resets.process(request_id)
+
+
+@huey.periodic_task(crontab(minute="*"), name="auth.password_reset_sweep")
+@huey.lock_task("auth.password_reset_sweep")
+@in_app_context
+def sweep_password_resets() -> int:
+    """Process the requests a lost job left behind, each in its own unit of work; how many."""
+    done = 0
+    for request_id in password_resets.unprocessed():
+        try:
+            done += password_resets.process(request_id)
+        except Exception:
+            # One request that cannot be processed must not hold back the others.
+            unit_of_work.rollback()
+            current_app.logger.exception("password reset request %d failed", request_id)
+            continue
+        unit_of_work.commit()
+    return done
+
+
+@huey.periodic_task(crontab(minute="40", hour="3"), name="auth.password_reset_prune")
+@huey.lock_task("auth.password_reset_prune")
+@in_app_context
+def prune_password_resets() -> int:
+    return password_resets.prune()

@@ -124,3 +124,24 @@ class LoginSession(Model):
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class PasswordResetRequest(Model):
+    """One ``/forgot-password`` form sent, kept until a job has written its mail (ADR 0017).
+
+    Written in the request's transaction whoever asked, so the request does the same work for
+    any address; the job marks it processed in the transaction that writes the mail (nothing,
+    for no account), and a sweep re-runs the ones a dead worker left. It holds no address: the
+    audit log records who asked, from where."""
+
+    __tablename__ = "password_reset_request"
+    __table_args__ = (
+        # The sweep (unprocessed, oldest first) and the daily prune (old rows).
+        Index("ix_password_reset_request_processed_created", "processed_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The active account the address belonged to when asked; None for anyone else.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

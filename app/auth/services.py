@@ -11,12 +11,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import mail
 from app.audit import events
 from app.audit.services import clean_text, record
-from app.auth import sessions, tokens
+from app.auth import password_resets, sessions, tokens
 from app.auth.feeds import new_calendar_token as new_calendar_token
 from app.auth.feeds import revoke_calendar_token as revoke_calendar_token
 from app.auth.feeds import user_for_calendar_token as user_for_calendar_token
@@ -251,13 +252,21 @@ def accept_invitation(user: User, password: str) -> None:
 def request_password_reset(email: str) -> None:
     """Email a reset link if the account exists; otherwise do nothing, visibly the same.
 
-    Both paths do the same work here: one lookup, one audit row and one job enqueued at commit
-    (``send_password_reset``, which writes the mail, or does nothing for no account). No mail
-    is rendered, written or sent inside the request, so its timing tells nobody which it was."""
+    Both paths do the same work here: one lookup, one audit row, one reset request row, and its
+    job enqueued at commit (``send_password_reset``, which writes the mail, or does nothing for
+    no account). No mail is rendered, written or sent inside the request, so its timing tells
+    nobody which it was; the request row keeps it until the job has written the mail."""
     try:
-        user = find_by_email(normalise_email(email))
+        address = normalise_email(email)
     except AccountError:
-        user = None
+        address = None
+    # The account alone, one SELECT: not its roles (loaded with it elsewhere), whose extra
+    # query only a known address would cost.
+    user = (
+        db.session.scalar(select(User).where(User.email == address).options(lazyload(User.grants)))
+        if address is not None
+        else None
+    )
     known = user is not None and user.active
     record(
         events.PASSWORD_RESET_REQUESTED,
@@ -267,7 +276,8 @@ def request_password_reset(email: str) -> None:
         **({} if known else {"reason": "unknown_account" if user is None else "deactivated"}),
         email=clean_text(email),
     )
-    on_commit(send_password_reset, user.id if user is not None and known else None)
+    reset = password_resets.add_request(user.id if user is not None and known else None)
+    on_commit(send_password_reset, reset.id)
 
 
 def reset_account_id(token: str, max_age: int) -> int | None:

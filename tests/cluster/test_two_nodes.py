@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from huey.storage import RedisStorage
 from PIL import Image
 
 from app.sample_data.demo import DEMO_PASSWORD
@@ -186,7 +187,11 @@ def test_a_node_killed_mid_upload_loses_nothing_and_the_cluster_recovers(cluster
 def test_a_worker_killed_mid_send_loses_no_mail_and_sends_none_twice(cluster, smtp_sink):
     """The sink keeps each message as it arrives and answers slowly, so the killed worker never
     hears "250 OK" for the messages in flight: those are sent again (after the stale claim),
-    with their Message-ID; counted by Message-ID, every message arrives exactly once."""
+    with their Message-ID; counted by Message-ID, every message arrives exactly once.
+
+    Two of the newcomers also ask for a password reset while the worker is busy; the worker
+    dies holding every queued job (the queue is emptied, as Redis forgets what a dead consumer
+    took): the reset requests' rows bring their mails back through the sweep, one each."""
     sink, _port = smtp_sink
     sink.delay = 1.5
     people = {f"newcomer{i}.{secrets.token_hex(3)}@example.org" for i in range(6)}
@@ -206,7 +211,19 @@ def test_a_worker_killed_mid_send_loses_no_mail_and_sends_none_twice(cluster, sm
 
     # Two sends in flight at once: at least one is the worker's (the scheduler has one thread).
     wait_until(lambda: sink.in_progress >= 2, 30, "two messages in flight")
+    resetting = set(sorted(people)[:2])
+    visitor = Browser(cluster.base, HOST)
+    token = visitor.token("/forgot-password")
+    for email in sorted(resetting):
+        reply = visitor.post("/forgot-password", {"email": email}, token)
+        assert reply.status == 302, reply.text[-1500:]
     cluster.processes["worker"].kill()
+    RedisStorage(name="tekser", url=cluster.env["QUEUE_URL"]).flush_queue()
+    lost = cluster.query(
+        'SELECT r.id FROM password_reset_request r JOIN "user" u ON u.id = r.user_id '
+        "WHERE r.processed_at IS NULL AND u.email = ANY(%s)",
+        list(resetting),
+    )
     in_flight = {
         mid
         for (mid,) in cluster.query(
@@ -221,12 +238,26 @@ def test_a_worker_killed_mid_send_loses_no_mail_and_sends_none_twice(cluster, sm
         statuses = cluster.query(
             "SELECT status FROM outbox_message WHERE to_address = ANY(%s)", list(people)
         )
-        return all(status == "sent" for (status,) in statuses)
+        unprocessed = cluster.query(
+            "SELECT count(*) FROM password_reset_request WHERE processed_at IS NULL"
+        )
+        return unprocessed == [(0,)] and all(status == "sent" for (status,) in statuses)
 
     # Stale claims go back out with the next run of the per-minute sweep.
     wait_until(all_sent, 100, "every message to be sent")
     sink.delay = 0
     arrived = sink.counts(people)
+    resets = dict(
+        cluster.query(
+            "SELECT message_id, to_address FROM outbox_message WHERE to_address = ANY(%s) "
+            "AND message_id <> ALL(%s)",
+            list(people),
+            list(outbox),
+        )
+    )
+    assert sorted(resets.values()) == sorted(resetting)  # one reset mail each
+    assert lost, "the worker died with no reset request left to the sweep"
+    outbox |= resets
     assert set(arrived) == set(outbox)  # none lost, none unknown
     again = {mid for mid, times in arrived.items() if times > 1}
     assert again <= in_flight  # only what the dead worker never heard accepted came twice
