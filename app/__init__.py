@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 if TYPE_CHECKING:
     from config import ProductionConfig
 
-from app import cli, errors, i18n, jobs, policy, storage, unit_of_work
+from app import assets, cli, errors, i18n, jobs, policy, storage, unit_of_work
 
 # Every model module, so that the metadata (and Alembic) know every table.
 from app.admin import policy as admin_policy
@@ -115,6 +115,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _register_request_hooks(app)
     _cleanup_after_error(app)
     _register_templates(app)
+    assets.init_app(app)
     certificate_receivers.connect()
     errors.register(app)
     cli.register(app)

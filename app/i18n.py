@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
@@ -48,7 +49,11 @@ def install_template_gettext(app) -> None:
     catalogues: dict = {}
 
     def catalogue():
-        locale = get_locale()
+        # Flask-Babel keeps the request's (or ``force_locale``'s) locale on ``g._flask_babel``;
+        # read it there directly, as ``get_locale`` would after its proxy and context checks.
+        app_ctx = _cv_app.get(None)
+        state = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+        locale = getattr(state, "babel_locale", None) or get_locale()
         found = catalogues.get(locale)
         if found is None:
             found = catalogues[locale] = get_translations()

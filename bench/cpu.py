@@ -4,7 +4,8 @@
 
 Each page (``bench/targets.py``, cohort of 20) and the floor are requested through Flask's test
 client, alternating, and the process's CPU time (user + system) per request is measured, with
-the SQL statements per request and the response size. No HTTP server or socket is involved, so
+the SQL statements per request, the response size, and the Python function calls per request
+(cProfile's count: deterministic, so comparable across runs whatever the load). No HTTP server or socket is involved, so
 the figures are the application's own work; ``bench.run`` measures the served pages. Used to
 find and check causes (issue 19) while other load makes wall-clock throughput meaningless.
 """
@@ -33,6 +34,22 @@ def cpu_ms(client, url: str, n: int) -> tuple[float, int]:
     for _ in range(n):
         client.get(url, headers=headers).get_data()
     return (time.process_time() - started) * 1000 / n, size
+
+
+def calls(client, url: str, n: int = 30) -> int:
+    """Python function calls per request (cProfile's count): a deterministic proxy for the
+    interpreter's work, unmoved by other load on the machine."""
+    import cProfile
+    import pstats
+
+    headers = {"User-Agent": USER_AGENT}
+    client.get(url, headers=headers).get_data()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(url, headers=headers).get_data()
+    profiler.disable()
+    return round(pstats.Stats(profiler).total_calls / n)  # type: ignore[attr-defined]
 
 
 def statements(engine, client, url: str) -> int:
@@ -71,6 +88,7 @@ def main() -> None:
     floor = create_floor().test_client()
     os.environ["DATABASE_URL"] = main_url
     wanted = set(args.only.split(",")) if args.only else None
+    floor_calls = calls(floor, "/")
     results = {}
     for page in PAGES:
         if wanted and page.key not in wanted:
@@ -96,11 +114,14 @@ def main() -> None:
             "ratio": ratios[len(ratios) // 2],
             "sql": statements(engine, client, url),
             "bytes": size,
+            "calls": calls(client, url),
+            "floor_calls": floor_calls,
         }
         r = results[page.key]
         print(
             f"{page.label:26} {r['ms']:6.2f} ms  floor {r['floor_ms']:5.2f} ms  "
-            f"{r['ratio']:5.2f}×  {r['sql']} SQL  {r['bytes']:,} B",
+            f"{r['ratio']:5.2f}×  {r['sql']} SQL  {r['bytes']:,} B  "
+            f"{r['calls']:,} calls ({r['calls'] / floor_calls:.2f}× the floor's)",
             file=sys.stderr,
         )
     print(json.dumps(results))
