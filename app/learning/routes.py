@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.http_cache import conditional_page
 from app.learning import bp, quiz, services
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
@@ -72,13 +73,15 @@ def dashboard():
 @login_required
 def module(course_slug: str, module_slug: str):
     ctx = _load(course_slug, module_slug)
-    return render_template(
+    html = render_template(
         "learning/module.html",
         ctx=ctx,
         langs=LANGS,
         read_form=MarkReadForm(),
         module_url=_module_url,
     )
+    # A phone revisiting the module downloads nothing it already has (issue 19).
+    return conditional_page(html)
 
 
 @bp.route(MODULE + "/read", methods=["POST"])
