@@ -5,9 +5,10 @@
 Each page (``bench/targets.py``, cohort of 20) and the floor are requested through Flask's test
 client, alternating, and the process's CPU time (user + system) per request is measured, with
 the SQL statements per request, the response size, and the Python function calls per request
-(cProfile's count: deterministic, so comparable across runs whatever the load). No HTTP server or socket is involved, so
-the figures are the application's own work; ``bench.run`` measures the served pages. Used to
-find and check causes (issue 19) while other load makes wall-clock throughput meaningless.
+(cProfile's count: deterministic, so comparable across runs whatever the load). No HTTP server
+or socket is involved, so the figures are the application's own work; ``bench.run`` measures
+the served pages. Used to find and check causes (issue 19) while other load makes wall-clock
+throughput meaningless.
 """
 
 from __future__ import annotations
