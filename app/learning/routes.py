@@ -19,6 +19,7 @@ from app.learning import bp, quiz, services
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
+from app.learning.module_content import module_content
 from app.policy import conceal, login_required
 
 MODULE = "/courses/<course_slug>/modules/<module_slug>"
@@ -76,6 +77,7 @@ def module(course_slug: str, module_slug: str):
     html = render_template(
         "learning/module.html",
         ctx=ctx,
+        content=module_content(ctx.course, ctx.module, ctx.lang),
         langs=LANGS,
         read_form=MarkReadForm(),
         module_url=_module_url,
