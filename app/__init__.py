@@ -19,7 +19,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 if TYPE_CHECKING:
     from config import ProductionConfig
 
-from app import assets, cli, errors, i18n, jobs, migrate, policy, storage, unit_of_work
+from app import (
+    assets,
+    cli,
+    errors,
+    i18n,
+    jobs,
+    migrate,
+    navigation,
+    policy,
+    storage,
+    unit_of_work,
+)
 
 # Every model module, so that the metadata (and Alembic) know every table.
 from app.admin import policy as admin_policy
@@ -290,6 +301,7 @@ def _register_templates(app: Flask) -> None:
     # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
     app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    app.jinja_env.globals["signed_in_nav"] = navigation.signed_in_nav
     i18n.install_template_gettext(app)
 
     @app.context_processor

@@ -24,27 +24,28 @@ _versions: dict[tuple[str, str], str] = {}
 def version(filename: str) -> str | None:
     """The current version of a static file (None when there is no such file)."""
     folder = current_app.static_folder
-    if folder is None:
-        return None
-    joined = safe_join(folder, filename)
+    key = (folder or "", filename)
+    # Served files change only with a deployment (a restart), but while developing, at once.
+    found = _versions.get(key)
+    if found is not None and not current_app.debug:
+        return found
+    joined = safe_join(folder, filename) if folder else None
     if joined is None:
         return None
-    path = Path(joined)
-    # Served files change only with a deployment (a restart), but while developing, at once.
-    if not current_app.debug and (filename, folder) in _versions:
-        return _versions[(filename, folder)]
     try:
-        found = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        found = hashlib.sha256(Path(joined).read_bytes()).hexdigest()[:10]
     except (OSError, ValueError):
         return None
-    _versions[(filename, folder)] = found
+    _versions[key] = found
     return found
 
 
 def init_app(app: Flask) -> None:
     @app.url_defaults
     def add_version(endpoint: str, values: dict) -> None:
-        if endpoint == "static" and VERSION_ARG not in values and "filename" in values:
+        if endpoint != "static":
+            return
+        if VERSION_ARG not in values and "filename" in values:
             found = version(values["filename"])
             if found:
                 values[VERSION_ARG] = found
