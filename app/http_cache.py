@@ -33,4 +33,5 @@ def conditional_page(html: str, status: int = 200) -> Response:
     digest.update(str(secret).encode())
     response.set_etag(digest.hexdigest()[:32], weak=True)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 and no body when the ETag matches
+    return response

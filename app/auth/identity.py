@@ -97,7 +97,7 @@ def _attach(entry: Entry) -> User:
         user.__dict__.update(entry.columns)
         make_transient_to_detached(user)
         db.session.add(user)
-    user.cached_roles = entry.roles
+    user.__dict__["cached_roles"] = entry.roles  # read by ``User.roles``
     return user
 
 
