@@ -23,13 +23,13 @@ MAX_VARIANTS = 1000
 def signed_in_nav(unread: int) -> Markup:
     reviewer = has_role(current_user, Role.REVIEWER)
     admin = is_admin(current_user)
-    on_notices = request.endpoint == "homework.notices"
-    key = (request.script_root, str(get_locale()), reviewer, admin, unread, on_notices)
+    notices_page = request.endpoint == "homework.notices"
+    key = (request.script_root, str(get_locale()), reviewer, admin, unread, notices_page)
     kept: dict[tuple[object, ...], str] = current_app.extensions.setdefault("tekser.nav", {})
     html = kept.get(key)
     if html is None:
         html = current_app.jinja_env.get_template("_nav.html").render(
-            reviewer=reviewer, admin=admin, unread=unread, on_notices=on_notices, csrf=CSRF_MARK
+            reviewer=reviewer, admin=admin, unread=unread, notices_page=notices_page, csrf=CSRF_MARK
         )
         if len(kept) >= MAX_VARIANTS:
             kept.clear()

@@ -112,8 +112,14 @@ def forget(user_ids: set[int] | None = None) -> None:
 
 
 def _signed_in_id() -> int | None:
+    """The signed-in user's id, read from the identity key: after a commit the user's attributes
+    are expired, and reading ``user.id`` would need a query the committed session refuses."""
     user = g.get("_login_user") if has_request_context() else None
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    if not getattr(user, "is_authenticated", False):
+        return None
+    state = inspect(user, raiseerr=False)
+    key = state.identity if state is not None else None
+    return int(key[0]) if key else None
 
 
 @event.listens_for(Session, "after_flush")
