@@ -108,6 +108,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = timedelta(days=_int("SESSION_DAYS", 14))
+    # How long a worker trusts its cached copy of a signed-in identity (ADR 0024): a logout,
+    # deactivation, password or role change made in another worker takes effect within this.
+    LOGIN_CACHE_SECONDS = _int("LOGIN_CACHE_SECONDS", 5)
     WTF_CSRF_TIME_LIMIT = None  # the CSRF token lives as long as the session
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 60 * 1024 * 1024)
 

@@ -19,7 +19,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 if TYPE_CHECKING:
     from config import ProductionConfig
 
-from app import cli, errors, i18n, jobs, policy, storage, unit_of_work
+from app import (
+    assets,
+    cli,
+    errors,
+    i18n,
+    jobs,
+    migrate,
+    navigation,
+    policy,
+    storage,
+    unit_of_work,
+)
 
 # Every model module, so that the metadata (and Alembic) know every table.
 from app.admin import policy as admin_policy
@@ -30,7 +41,7 @@ from app.auth import sessions as _auth_sessions  # noqa: F401
 from app.certificates import models as _certificates_models  # noqa: F401
 from app.certificates import receivers as certificate_receivers
 from app.cohorts import models as _cohorts_models  # noqa: F401
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager
 from app.homework import models as _homework_models  # noqa: F401
 from app.homework import policy as homework_policy
 from app.learning import models as _learning_models  # noqa: F401
@@ -119,6 +130,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _register_request_hooks(app)
     _cleanup_after_error(app)
     _register_templates(app)
+    assets.init_app(app)
     certificate_receivers.connect()
     errors.register(app)
     cli.register(app)
@@ -142,6 +154,7 @@ def _refuse_unknown_hosts(app: Flask, config_class: type[ProductionConfig]) -> N
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     _sqlite_transactions()
+    # Flask-Migrate (Alembic) loads only when something migrates: web workers never do.
     migrate.init_app(app, db, directory=str(shipped_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -297,6 +310,7 @@ def _register_templates(app: Flask) -> None:
     # ``pick(text, lang)``: a course text in ``lang`` or its fallback, on every page.
     app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    app.jinja_env.globals["signed_in_nav"] = navigation.signed_in_nav
     i18n.install_template_gettext(app)
 
     @app.context_processor

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import dates as babel_dates
 from flask import current_app, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
@@ -52,10 +53,23 @@ def install_template_gettext(app) -> None:
     catalogues: dict = {}
 
     def catalogue():
-        locale = get_locale()
+        # Flask-Babel keeps the request's (or ``force_locale``'s) locale on ``g._flask_babel``;
+        # read it there directly, as ``get_locale`` would after its proxy and context checks,
+        # and keep that locale's catalogue next to it: a page's 20-120 calls then cost an
+        # identity check each (comparing ``Locale`` objects for the dict is slow Python).
+        app_ctx = _cv_app.get(None)
+        state = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+        locale = getattr(state, "babel_locale", None)
+        kept = getattr(state, "tekser_catalogue", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+        locale = locale or get_locale()
         found = catalogues.get(locale)
         if found is None:
             found = catalogues[locale] = get_translations()
+        state = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+        if state is not None:
+            state.tekser_catalogue = (locale, found)
         return found
 
     app.jinja_env.install_gettext_callables(

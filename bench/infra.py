@@ -100,16 +100,26 @@ class Stack:
 
     # -- servers ----------------------------------------------------------------------------
     def start_gunicorn(
-        self, name: str, target: str, env: dict[str, str], *, workers: int, timeout: int = 120
+        self,
+        name: str,
+        target: str,
+        env: dict[str, str],
+        *,
+        workers: int,
+        timeout: int = 120,
+        worker_class: str = "sync",
     ) -> tuple[str, int]:
-        """gunicorn with sync workers on a free loopback port; returns (base URL, master pid)."""
+        """gunicorn (sync workers, or gthread with 4 threads each) on a free loopback port;
+        returns (base URL, master pid)."""
+        threads = ["--threads", "4"] if worker_class == "gthread" else []
         port = free_port()
         log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         proc = subprocess.Popen(
             [
                 str(VENV_BIN / "gunicorn"),
                 "--worker-class",
-                "sync",
+                worker_class,
+                *threads,
                 "--workers",
                 str(workers),
                 "--bind",

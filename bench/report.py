@@ -219,7 +219,8 @@ def write(results: dict) -> str:
         [
             f"# Benchmark results ({meta['mode']})",
             "",
-            f"{meta['started']} · {meta['cores']} cores · gunicorn {meta['workers']} sync "
+            f"{meta['started']} · {meta['cores']} cores · gunicorn {meta['workers']} "
+            f"{meta.get('worker_class', 'sync')} "
             f"workers for Tekser and the floor · PostgreSQL {meta.get('postgres', '?')} · "
             f"{meta['rounds']} round(s) of {meta['warmup']} s warm-up + {meta['duration']} s "
             f"at 16 and 64 connections · medians over rounds · total {meta.get('elapsed_s')} s",

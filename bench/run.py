@@ -36,6 +36,12 @@ LOGS = Path(tempfile.gettempdir()) / "tekser-bench-logs"
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Tekser benchmarks against the floor (issue 8)")
     parser.add_argument("--quick", action="store_true", help="1 round, short runs, smaller scale")
+    parser.add_argument(
+        "--worker-class",
+        choices=("sync", "gthread"),
+        default="sync",
+        help="gunicorn worker class of both servers (gthread: 4 threads a worker)",
+    )
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--warmup", type=float, help="seconds of wrk before each measured run")
     parser.add_argument("--duration", type=float, help="seconds of each measured wrk run")
@@ -166,9 +172,10 @@ def available_targets(base: str, master: int, seed: dict, results: dict) -> list
 
 
 def load_section(args, stack: Stack, seed: dict, main_env, floor_env, results) -> None:
-    base, master = stack.start_gunicorn("tekser", "app:create_app()", main_env, workers=WORKERS)
+    kind = {"workers": WORKERS, "worker_class": args.worker_class}
+    base, master = stack.start_gunicorn("tekser", "app:create_app()", main_env, **kind)
     floor, floor_master = stack.start_gunicorn(
-        "floor", "bench.floor.app:create_app()", floor_env, workers=WORKERS
+        "floor", "bench.floor.app:create_app()", floor_env, **kind
     )
     floor_target = Target("floor", floor + "/", floor_master)
     targets = available_targets(base, master, seed, results)
@@ -297,6 +304,7 @@ def main() -> None:
             "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "cores": os.cpu_count(),
             "workers": WORKERS,
+            "worker_class": args.worker_class,
             "rounds": args.rounds,
             "warmup": args.warmup,
             "duration": args.duration,

@@ -87,3 +87,21 @@ def test_templates_follow_the_locale_of_the_moment(app):
         with force_locale("en"):
             assert render_template_string("{{ _('Log out') }}") == "Log out"
         assert render_template_string("{{ _('Log out') }}") == "Выйти"
+
+
+def test_template_gettext_follows_force_locale_inside_a_request(app):
+    """The catalogue kept for the request's locale (app/i18n.py) gives way to ``force_locale``
+    (an email in its recipient's language) and comes back after it."""
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string("{{ _('Log out') }}")
+    with app.test_request_context("/", headers={"Accept-Language": "ru"}):
+        before = template.render()
+        with force_locale("kk"):
+            inside = template.render()
+        after = template.render()
+        with force_locale("en"):
+            english = template.render()
+    assert before == after == "Выйти"
+    assert inside == "Шығу"
+    assert english == "Log out"

@@ -81,7 +81,12 @@ class User(Model):
         return False
 
     @property
-    def roles(self) -> set[Role]:
+    def roles(self) -> set[Role] | frozenset[Role]:
+        # The signed-in user's roles come with the cached identity (app/auth/identity.py),
+        # unless its grants were loaded (and perhaps changed) in this request.
+        cached = self.__dict__.get("cached_roles")
+        if cached is not None and "grants" not in self.__dict__:
+            return cached
         return {grant.role for grant in self.grants}
 
     def has_role(self, role: Role) -> bool:

@@ -12,8 +12,8 @@ import secrets
 
 from flask import request, session
 from flask_login import login_user, logout_user
-from sqlalchemy.orm import joinedload
 
+from app.auth import identity
 from app.auth.models import LoginSession, User
 from app.db import utcnow
 from app.extensions import db, login_manager
@@ -56,20 +56,10 @@ def end_all_sessions(user: User) -> None:
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    # One statement on every signed-in request: the session, its user and the user's roles.
-    login = (
-        db.session.execute(
-            db.select(LoginSession)
-            .options(joinedload(LoginSession.user).joinedload(User.grants))
-            .where(LoginSession.token_hash == _hash(token))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
-    if login is None:
-        return None
-    user = login.user
-    if not user.active:
+    # No statement on most signed-in requests: the identity is cached for a few seconds, and
+    # forgotten at once when it changes in this worker (ADR 0024, app/auth/identity.py).
+    user = identity.lookup(_hash(token))
+    if user is None:
         return None
     user.login_token = token
     return user

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask.cli import AppGroup
-from pyld.jsonld import JsonLdError
 
 from app.auth.models import User
 from app.certificates import credential, keys, services
@@ -89,6 +88,9 @@ def check() -> None:
         if isinstance(proof, dict):
             options = {k: v for k, v in proof.items() if k != "proofValue"}
             parts.append({"@context": document.get("@context"), **options})
+        # Imported here: pyld costs every web worker 10 MiB, and only this command needs it.
+        from pyld.jsonld import JsonLdError
+
         for part in parts:
             try:
                 assert_nothing_dropped(part)

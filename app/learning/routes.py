@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db, limiter
+from app.http_cache import conditional_page
 from app.learning import bp, quiz, services, watching
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
 from app.learning.models import QuizAttempt
+from app.learning.module_content import module_content
 from app.policy import conceal, login_required
 from app.teaching import services as teaching
 from app.video import services as video
@@ -90,6 +92,7 @@ def module(course_slug: str, module_slug: str):
     html = render_template(
         "learning/module.html",
         ctx=ctx,
+        content=module_content(ctx.course, ctx.module, ctx.lang),
         langs=LANGS,
         read_form=MarkReadForm(),
         module_url=_module_url,
@@ -99,7 +102,11 @@ def module(course_slug: str, module_slug: str):
         # position in the language actually playing).
         playback=lambda lang, duration=None: services.playback(current_user, ctx, lang, duration),
     )
-    return html, {"Vary": "Save-Data"}
+    # A phone revisiting the module downloads nothing it already has (issue 19); the page
+    # depends on Save-Data (the rendition it starts from).
+    response = conditional_page(html)
+    response.vary.add("Save-Data")
+    return response
 
 
 @bp.route(MODULE + "/read", methods=["POST"])

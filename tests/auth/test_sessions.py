@@ -216,7 +216,9 @@ def test_login_is_rate_limited_per_account_and_ip(app_factory, make_user):
     limiter.reset()
 
 
-def test_the_signed_in_user_and_roles_are_one_statement(app, client, make_user, login):
+def test_the_signed_in_user_and_roles_are_one_statement_then_none(app, client, make_user, login):
+    """The first request of a login reads it in one statement; the next ones, within
+    LOGIN_CACHE_SECONDS, read nothing (ADR 0024)."""
     from sqlalchemy import event
 
     from app.auth import sessions
@@ -225,15 +227,18 @@ def test_the_signed_in_user_and_roles_are_one_statement(app, client, make_user, 
     login(client, make_user((Role.REVIEWER, Role.ADMIN), email="reviewer@example.com"))
     with client.session_transaction() as session:
         token = session["_user_id"]
-    statements = []
-    with app.test_request_context():
-        engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            user = sessions.load_user(token)
-            roles = {grant.role for grant in user.grants}
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-    assert roles == {Role.REVIEWER, Role.ADMIN}
-    assert len([s for s in statements if s.strip().upper() != "BEGIN"]) == 1
+    counts = []
+    for _ in range(2):
+        statements: list[str] = []
+        with app.test_request_context():
+            engine = db.engine
+            listener = lambda *args, found=statements: found.append(args[2])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                user = sessions.load_user(token)
+                assert user.roles == {Role.REVIEWER, Role.ADMIN}
+                assert user.email == "reviewer@example.com"
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+        counts.append(len([s for s in statements if s.strip().upper() != "BEGIN"]))
+    assert counts == [1, 0]

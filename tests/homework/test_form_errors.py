@@ -77,7 +77,9 @@ def test_no_summary_on_a_fresh_page(client, owner):
 
 def test_the_page_loads_the_form_script_from_the_site(client, owner):
     html = client.get(HW).get_data(as_text=True)
-    assert '<script src="/static/js/homework-form.js" defer></script>' in html
+    assert re.search(
+        r'<script src="/static/js/homework-form\.js\?v=[0-9a-f]{10}" defer></script>', html
+    )
     assert "<script>" not in html  # CSP: script-src 'self', nothing inline
     assert client.get("/static/js/homework-form.js").status_code == 200
 

@@ -1,0 +1,62 @@
+"""A module page's content in one language, kept in memory per course version (issue 19).
+
+The lesson, the homework brief, the captions and the transcript are about 200 KB of JSON a
+module in all languages; reading and decoding them on every visit of a module page cost a
+statement and more CPU than the rest of the page. What one language's page shows of them is
+kept in each worker, keyed by the module, the course's ``imported_at`` (an import that changes
+anything moves it, as for the landing card) and the language, so a revisit reads none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from app.extensions import db
+from app.learning.content import LANGS, Picked, pick
+from app.learning.models import Course, Module
+
+MAX_ENTRIES = 300  # modules × languages × course versions; start afresh beyond
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    lesson: Picked
+    brief: Picked
+    caption_langs: tuple[str, ...]  # the languages the video has captions in, in LANGS order
+    transcript: tuple[str, ...]  # paragraphs, in ``transcript_lang``; empty when there is none
+    transcript_lang: str
+
+
+def module_content(course: Course, module: Module, lang: str) -> ModuleContent:
+    cache: dict[tuple[object, ...], ModuleContent] = current_app.extensions.setdefault(
+        "tekser.module_content", {}
+    )
+    key = (module.id, course.imported_at, lang)
+    found = cache.get(key)
+    if found is None:
+        found = _read(module.id, lang)
+        if len(cache) >= MAX_ENTRIES:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def _read(module_id: int, lang: str) -> ModuleContent:
+    row = db.session.execute(
+        db.select(
+            Module.lesson_html, Module.homework_html, Module.captions, Module.transcript
+        ).where(Module.id == module_id)
+    ).one()
+    captions = row.captions or {}
+    transcripts = row.transcript or {}
+    # The transcript in the page's language, else in the language its captions fall back to.
+    shown = lang if transcripts.get(lang) else pick(captions, lang).lang
+    return ModuleContent(
+        lesson=pick(row.lesson_html, lang),
+        brief=pick(row.homework_html, lang),
+        caption_langs=tuple(code for code in LANGS if captions.get(code)),
+        transcript=tuple(transcripts.get(shown) or ()),
+        transcript_lang=shown,
+    )
