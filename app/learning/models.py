@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -36,6 +37,12 @@ class Course(Model):
         CheckConstraint(
             "video_watched_share > 0 AND video_watched_share <= 1", name="video_share_fraction"
         ),
+        CheckConstraint(
+            "quiz_feedback IN ('wrong-only', 'full')", name="quiz_feedback_known"
+        ),
+        CheckConstraint(
+            "quiz_retry_cooldown BETWEEN 0 AND 86400", name="quiz_cooldown_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +53,18 @@ class Course(Model):
     quiz_pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     video_watched_share: Mapped[float] = mapped_column(Float, default=0.9)
     sequential: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What a failed quiz attempt shows: "wrong-only" (which questions were wrong, and their
+    # explanations) or "full" (the correct options too). A passed attempt always shows all.
+    quiz_feedback: Mapped[str] = mapped_column(
+        String(16), default="wrong-only", server_default="wrong-only"
+    )
+    # Seconds a student waits after an attempt before the next one.
+    quiz_retry_cooldown: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # The completion rule (course.yaml ``completion``): whether each module's homework must be
+    # accepted for the module (and so the course, and the certificate) to be complete.
+    homework_required: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=sa_true()
+    )
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     modules: Mapped[list[Module]] = relationship(
@@ -92,6 +111,12 @@ class Module(Model):
     video_url: Mapped[str | None] = mapped_column(String(500))
     video_file: Mapped[str | None] = mapped_column(String(300))
     video_duration: Mapped[int | None]
+    # The reviewer guide (reviewer.yaml): for reviewers only, never on a student's page.
+    # {"general": text, "options": [{"id", "title", "notes"}], "levels": {criterion: {points:
+    # text}}}; texts are {lang: Markdown}.
+    reviewer_guide: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group="guide"
+    )
 
     course: Mapped[Course] = relationship(back_populates="modules", foreign_keys=[course_id])
     questions: Mapped[list[QuizQuestion]] = relationship(
@@ -199,3 +224,6 @@ class QuizAttempt(Model):
     score: Mapped[int]
     total: Mapped[int]
     passed: Mapped[bool] = mapped_column(Boolean)
+    # The order the options were shown in, per question key (option ids). Grading reads the
+    # ids, never the positions, so a form from an older order is judged the same.
+    option_order: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)

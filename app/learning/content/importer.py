@@ -75,6 +75,9 @@ def import_course(spec: CourseSpec, *, echo: Callable[[str], None] | None = None
         "quiz_pass_mark": spec.quiz_pass_mark,
         "video_watched_share": spec.video_watched_share,
         "sequential": spec.sequential,
+        "quiz_feedback": spec.quiz_feedback,
+        "quiz_retry_cooldown": spec.quiz_retry_cooldown,
+        "homework_required": spec.homework_required,
     }
     if course is None:
         course = Course(slug=spec.slug, imported_at=utcnow(), **values)
@@ -174,6 +177,28 @@ def _module_values(m: ModuleSpec) -> dict[str, Any]:
         "video_url": m.video_url,
         "video_file": m.video_file,
         "video_duration": m.video_duration,
+        "reviewer_guide": _guide_html(m.reviewer_guide),
+    }
+
+
+def _html(text: dict[str, str]) -> dict[str, str]:
+    return {lang: markdown.render(value) for lang, value in text.items()}
+
+
+def _guide_html(guide: dict[str, Any]) -> dict[str, Any]:
+    """The reviewer guide with its Markdown rendered (and sanitised) once, at import."""
+    if not guide:
+        return {}
+    return {
+        "general": _html(guide.get("general") or {}),
+        "options": [
+            {"id": o["id"], "title": o["title"], "notes": _html(o["notes"])}
+            for o in guide.get("options", [])
+        ],
+        "levels": {
+            key: {points: _html(text) for points, text in examples.items()}
+            for key, examples in guide.get("levels", {}).items()
+        },
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ERROR, WARNING = "error", "warning"
-PIECES = ("title", "lesson", "homework", "quiz", "rubric", "captions")
+PIECES = ("title", "lesson", "homework", "quiz", "rubric", "guide", "captions")
 SLUG_RE = re.compile(r"^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -58,6 +58,9 @@ class ModuleSpec:
     transcript: dict[str, list[str]] = field(default_factory=dict)
     questions: list[QuestionSpec] = field(default_factory=list)
     criteria: list[CriterionSpec] = field(default_factory=list)
+    # reviewer.yaml (for reviewers only): {"general": Text, "options": [{"id", "title",
+    # "notes"}], "levels": {criterion key: {str(points): Text}}}
+    reviewer_guide: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,8 +73,12 @@ class CourseSpec:
     quiz_pass_mark: int = 70
     video_watched_share: float = 0.9
     sequential: bool = True
+    quiz_feedback: str = "wrong-only"  # or "full": what a failed attempt reveals
+    quiz_retry_cooldown: int = 60  # seconds between attempts
+    homework_required: bool = True  # completion: homework accepted in every module
     modules: list[ModuleSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    glossary_hits: int = 0  # forms the glossary avoids, found in the course's texts
     # module folder -> piece -> the languages it exists in (kk, ru, en order)
     coverage: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
