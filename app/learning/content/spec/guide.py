@@ -48,6 +48,13 @@ def read_guide(f: SourceFile, module: ModuleSpec) -> None:
 
 def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> dict:
     rubric = {c.key: {level["points"] for level in c.levels} for c in module.criteria}
+    # A criterion whose own levels are broken is reported in rubric.yaml; its examples are
+    # not judged against it (one mistake, one message).
+    broken = {
+        c.key
+        for c in module.criteria
+        if len(rubric[c.key]) != len(c.levels) or None in rubric[c.key]
+    }
     items = f.sequence(data, "levels", "levels")
     found: dict[str, dict[str, dict]] = {}
     for index, item in enumerate(items or []):
@@ -64,9 +71,11 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
         if key in found:
             f.error(line, f"criterion '{key}' has examples twice")
             continue
-        found[key] = _read_examples(f, entry, key, rubric[key])
+        found[key] = _read_examples(f, entry, key, rubric[key], key in broken)
     if items is not None:
         for key, points in rubric.items():
+            if key in broken:
+                continue
             missing = sorted(p for p in points if p is not None and str(p) not in found.get(key, {}))
             if missing:
                 f.warn(
@@ -77,7 +86,9 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
     return found
 
 
-def _read_examples(f: SourceFile, entry: yamlines.LineDict, key: str, levels: set) -> dict:
+def _read_examples(
+    f: SourceFile, entry: yamlines.LineDict, key: str, levels: set, broken: bool
+) -> dict:
     examples = f.sequence(entry, "examples", f"criterion {key}: examples")
     found: dict[str, dict] = {}
     for index, item in enumerate(examples or []):
@@ -87,7 +98,7 @@ def _read_examples(f: SourceFile, entry: yamlines.LineDict, key: str, levels: se
             continue
         f.keys(example, ("points", "example"), where=at)
         points = example.get("points")
-        if points not in levels or isinstance(points, bool):
+        if not broken and (points not in levels or isinstance(points, bool)):
             shown = ", ".join(str(p) for p in sorted(p for p in levels if p is not None))
             f.error(
                 example.line_of("points"),
