@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from app.learning.content import LANGS
+from app.learning.content import LANGS, yamlines
 from app.learning.content.spec.checks import SourceFile
 from app.learning.content.spec.models import WARNING, CourseSpec, Problem
 
@@ -71,7 +71,7 @@ def _forms(f: SourceFile, entry, name: str, key: str) -> dict[str, list[str]]:
     if value is None:
         return {}
     where = f"term {key}: {name}"
-    if not isinstance(value, dict):
+    if not isinstance(value, yamlines.LineDict):
         f.error(entry.line_of(name), f"{where} must be a mapping {{kk: [...], ru: [...]}}")
         return {}
     found: dict[str, list[str]] = {}

@@ -19,9 +19,9 @@ def read_guide(f: SourceFile, module: ModuleSpec) -> None:
         return
     f.keys(data, ("options", "levels"), ("general",))
     guide: dict = {"general": f.text(data, "general", "general"), "options": [], "levels": {}}
-    options = f.sequence(data, "options", "options")
+    options = f.sequence(data, "options", "options") or yamlines.LineList()
     seen: dict[str, int] = {}
-    for index, item in enumerate(options or []):
+    for index, item in enumerate(options):
         what = f"option {index + 1}"
         option = f.mapping(item, options.line_of(index), what)
         if option is None:
@@ -40,7 +40,7 @@ def read_guide(f: SourceFile, module: ModuleSpec) -> None:
                 "notes": f.text(option, "notes", f"{where}notes"),
             }
         )
-    if options is not None and not options:
+    if "options" in data and isinstance(data["options"], list) and not options:
         f.error(data.line_of("options"), "options lists nothing; give each homework option")
     guide["levels"] = _read_levels(f, data, module)
     module.reviewer_guide = guide
@@ -55,9 +55,10 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
         for c in module.criteria
         if len(rubric[c.key]) != len(c.levels) or None in rubric[c.key]
     }
-    items = f.sequence(data, "levels", "levels")
+    listed = f.sequence(data, "levels", "levels")
+    items = listed if listed is not None else yamlines.LineList()
     found: dict[str, dict[str, dict]] = {}
-    for index, item in enumerate(items or []):
+    for index, item in enumerate(items):
         entry = f.mapping(item, items.line_of(index), f"levels item {index + 1}")
         if entry is None:
             continue
@@ -72,7 +73,7 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
             f.error(line, f"criterion '{key}' has examples twice")
             continue
         found[key] = _read_examples(f, entry, key, rubric[key], key in broken)
-    if items is not None:
+    if listed is not None:
         for key, points in rubric.items():
             if key in broken:
                 continue
@@ -89,9 +90,9 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
 def _read_examples(
     f: SourceFile, entry: yamlines.LineDict, key: str, levels: set, broken: bool
 ) -> dict:
-    examples = f.sequence(entry, "examples", f"criterion {key}: examples")
+    examples = f.sequence(entry, "examples", f"criterion {key}: examples") or yamlines.LineList()
     found: dict[str, dict] = {}
-    for index, item in enumerate(examples or []):
+    for index, item in enumerate(examples):
         at = f"criterion {key}: example {index + 1}"
         example = f.mapping(item, examples.line_of(index), at)
         if example is None:
