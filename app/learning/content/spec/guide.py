@@ -80,7 +80,7 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
             missing = sorted(p for p in points if p is not None and str(p) not in found.get(key, {}))
             if missing:
                 f.warn(
-                    items.line,
+                    data.line_of("levels"),
                     f"criterion '{key}' has no example for level(s) with points "
                     f"{', '.join(map(str, missing))}",
                 )
