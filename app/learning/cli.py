@@ -39,7 +39,9 @@ def _report(spec: CourseSpec) -> None:
     click.echo(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     if spec.glossary_hits:
         hits = spec.glossary_hits
-        click.echo(f"{hits} use{'s' * (hits != 1)} of forms the glossary avoids (among the warnings)")
+        click.echo(
+            f"{hits} use{'s' * (hits != 1)} of forms the glossary avoids (among the warnings)"
+        )
 
 
 def _coverage(spec: CourseSpec) -> None:

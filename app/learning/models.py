@@ -37,12 +37,8 @@ class Course(Model):
         CheckConstraint(
             "video_watched_share > 0 AND video_watched_share <= 1", name="video_share_fraction"
         ),
-        CheckConstraint(
-            "quiz_feedback IN ('wrong-only', 'full')", name="quiz_feedback_known"
-        ),
-        CheckConstraint(
-            "quiz_retry_cooldown BETWEEN 0 AND 86400", name="quiz_cooldown_range"
-        ),
+        CheckConstraint("quiz_feedback IN ('wrong-only', 'full')", name="quiz_feedback_known"),
+        CheckConstraint("quiz_retry_cooldown BETWEEN 0 AND 86400", name="quiz_cooldown_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,9 +58,7 @@ class Course(Model):
     quiz_retry_cooldown: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     # The completion rule (course.yaml ``completion``): whether each module's homework must be
     # accepted for the module (and so the course, and the certificate) to be complete.
-    homework_required: Mapped[bool] = mapped_column(
-        Boolean, default=True, server_default=sa_true()
-    )
+    homework_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     modules: Mapped[list[Module]] = relationship(

@@ -93,7 +93,7 @@ def test_relaxing_the_rule_at_import_completes_who_it_now_counts(app, make_cours
 def test_students_see_the_rule_on_the_landing_page_and_dashboard(
     app, client, make_course, learner, login, required, shown, hidden
 ):
-    course_id, cohort_id = make_course(homework_required=required, pass_mark=80)
+    _course_id, cohort_id = make_course(homework_required=required, pass_mark=80)
     student = learner(cohort_id)
     landing = client.get("/").get_data(as_text=True)
     assert "What earns the certificate" in landing and shown in landing and hidden not in landing

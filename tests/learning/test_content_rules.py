@@ -41,7 +41,9 @@ def test_quiz_settings_and_completion_are_read(course):
     spec = read_course(course)
     assert spec.problems == []
     assert (spec.quiz_feedback, spec.quiz_retry_cooldown, spec.homework_required) == (
-        "full", 300, False
+        "full",
+        300,
+        False,
     )
 
 
@@ -123,8 +125,10 @@ def spec_of(*modules: list[QuestionSpec]) -> CourseSpec:
 def test_the_longest_option_being_right_is_warned_per_language():
     questions = [question(f"q{n}", "abcd"[n % 4], {"abcd"[n % 4]: 40}) for n in range(6)]
     messages = [p.message for p in spec_of(questions).problems]
-    assert "the correct option is the longest in 6 of 6 (en) questions; make the options " \
-        "similar in length" in messages  # ru options are all the same length: no warning
+    assert (
+        "the correct option is the longest in 6 of 6 (en) questions; make the options "
+        "similar in length" in messages
+    )  # ru options are all the same length: no warning
     assert not any("(ru)" in m for m in messages)
 
 
@@ -174,8 +178,11 @@ GLOSSARY = """terms:
 
 def test_avoided_forms_are_reported_with_file_line_and_language(course):
     write(course, "glossary.yaml", GLOSSARY)
-    write(course, "01-intro/lesson.kk.md",
-          "## Сабақ\n\nСіздің Вердиктіңіз дәлелге сүйенсін.\n\nЯндекс\nСуреттерде іздеңіз.\n")
+    write(
+        course,
+        "01-intro/lesson.kk.md",
+        "## Сабақ\n\nСіздің Вердиктіңіз дәлелге сүйенсін.\n\nЯндекс\nСуреттерде іздеңіз.\n",
+    )
     write(course, "01-intro/lesson.ru.md", "## Урок\n\nВаш вердикт должен опираться на факты.\n")
     edit(course, "01-intro/quiz.yaml", 'en: "Question 1 en"',
          'en: "Question 1 en", ru: "вердикт ru"')  # fmt: skip
@@ -183,8 +190,10 @@ def test_avoided_forms_are_reported_with_file_line_and_language(course):
     spec = read_course(course)
     glossary = [str(p) for p in spec.problems if "glossary" in p.message]
     lesson = course / "01-intro/lesson.kk.md"
-    assert f"{lesson}:3: warning: glossary (kk): «Вердиктіңіз» is a form the glossary " \
-        "avoids (term verdict); use «Қорытынды»" in glossary  # a suffix after the stem
+    assert (
+        f"{lesson}:3: warning: glossary (kk): «Вердиктіңіз» is a form the glossary "
+        "avoids (term verdict); use «Қорытынды»" in glossary
+    )  # a suffix after the stem
     assert f"{lesson}:5: warning: glossary (kk): «Яндекс Суреттерде»" in " ".join(glossary)
     quiz_line = line_of(course, "01-intro/quiz.yaml", "вердикт kk")
     assert any(g.startswith(f"{course / '01-intro/quiz.yaml'}:{quiz_line}:") for g in glossary)
@@ -231,7 +240,9 @@ def test_import_stores_settings_rule_and_guide(app, course):
     with app.app_context():
         stored = db.session.scalar(select(Course))
         assert (stored.quiz_feedback, stored.quiz_retry_cooldown, stored.homework_required) == (
-            "wrong-only", 60, True
+            "wrong-only",
+            60,
+            True,
         )
         intro = db.session.scalar(select(Module).where(Module.slug == "intro"))
         guide = intro.reviewer_guide
@@ -255,8 +266,12 @@ def test_reimport_keeps_progress_and_attempts_while_the_guide_and_rule_change(
                                    option_order={"q1": ["c", "a", "b"]}))  # fmt: skip
         db.session.commit()
     edit(course, "01-intro/reviewer.yaml", "Look for the claim", "Look for the source", count=3)
-    edit(course, "course.yaml", "  sequential: true\n",
-         "  sequential: true\n  quiz_feedback: full\ncompletion:\n  homework: not-required\n")
+    edit(
+        course,
+        "course.yaml",
+        "  sequential: true\n",
+        "  sequential: true\n  quiz_feedback: full\ncompletion:\n  homework: not-required\n",
+    )
     result = run_import(app, course)
     assert result.counts["module"]["updated"] == 1 and result.counts["course"]["updated"] == 1
     with app.app_context():

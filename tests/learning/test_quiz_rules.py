@@ -107,7 +107,9 @@ def test_a_retry_waits_for_the_cooldown(app, client, student, login):
     assert again.status_code == 302 and "You can start your next attempt" not in page
 
 
-def test_a_double_click_during_the_cooldown_is_one_attempt_not_an_error(app, client, student, login):
+def test_a_double_click_during_the_cooldown_is_one_attempt_not_an_error(
+    app, client, student, login
+):
     login(client, student)
     first, form, _page = submit(client, WRONG)
     second = post_form(client, QUIZ, form, token_from=M1)  # the same form again

@@ -31,7 +31,9 @@ def guide_for(criteria: list[str], langs=("kk", "ru", "en")) -> dict:
         "options": [
             {"id": "A", "title": {"en": "Option A"}, "notes": _text("option A", langs)},
         ],
-        "levels": {key: {str(p): _text(f"{key} level {p}", langs) for p in LEVELS} for key in criteria},
+        "levels": {
+            key: {str(p): _text(f"{key} level {p}", langs) for p in LEVELS} for key in criteria
+        },
     }
 
 

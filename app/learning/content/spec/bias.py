@@ -94,7 +94,10 @@ def _position_messages(questions: list[QuestionSpec], *, unused: bool) -> list[s
 def check_quizzes(spec: CourseSpec) -> None:
     """Warn, per module (on its quiz.yaml) and for the whole course (on course.yaml)."""
     for module in spec.modules:
-        messages = [_longest_message(module.questions), *_position_messages(module.questions, unused=False)]
+        messages = [
+            _longest_message(module.questions),
+            *_position_messages(module.questions, unused=False),
+        ]
         path = str(spec.path / module.folder / "quiz.yaml")
         spec.problems.extend(Problem(path, None, m, WARNING) for m in messages if m)
     everything = [q for module in spec.modules for q in module.questions]

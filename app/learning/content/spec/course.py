@@ -8,10 +8,10 @@ from pathlib import Path
 from app.learning.content import yamlines
 from app.learning.content.spec.bias import check_quizzes
 from app.learning.content.spec.checks import SourceFile
-from app.learning.content.spec.glossary import check_glossary
 from app.learning.content.spec.completion import SETTINGS, read_completion, read_quiz_settings
-from app.learning.content.spec.guide import read_guide
 from app.learning.content.spec.documents import coverage, read_documents
+from app.learning.content.spec.glossary import check_glossary
+from app.learning.content.spec.guide import read_guide
 from app.learning.content.spec.models import SLUG_RE, CourseSpec, ModuleSpec, Problem
 from app.learning.content.spec.quiz import read_quiz, read_rubric
 from app.learning.content.spec.video import read_video

@@ -92,9 +92,7 @@ def _pattern(form: str) -> re.Pattern[str]:
 
 
 def _starts(text: str, at: int, forms: list[str]) -> bool:
-    return any(
-        form and text[at : at + len(form)].casefold() == form.casefold() for form in forms
-    )
+    return any(form and text[at : at + len(form)].casefold() == form.casefold() for form in forms)
 
 
 @dataclass(frozen=True)
@@ -136,8 +134,10 @@ def _language_spans(text: str) -> list[tuple[str, int, int]]:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value in LANGS and isinstance(
-                    value, yaml.ScalarNode
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.value in LANGS
+                    and isinstance(value, yaml.ScalarNode)
                 ):
                     spans.append((key.value, value.start_mark.index, value.end_mark.index))
                 else:

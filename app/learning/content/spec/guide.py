@@ -29,7 +29,9 @@ def read_guide(f: SourceFile, module: ModuleSpec) -> None:
         key = f.identifier(option, "id", f"{what}: id")
         f.keys(option, ("id", "title", "notes"), where=f"option {key or index + 1}")
         if key in seen:
-            f.error(option.line_of("id"), f"duplicate option id '{key}' (first on line {seen[key]})")
+            f.error(
+                option.line_of("id"), f"duplicate option id '{key}' (first on line {seen[key]})"
+            )
             continue
         seen[key] = option.line_of("id")
         where = f"option {key}: "
@@ -77,7 +79,9 @@ def _read_levels(f: SourceFile, data: yamlines.LineDict, module: ModuleSpec) -> 
         for key, points in rubric.items():
             if key in broken:
                 continue
-            missing = sorted(p for p in points if p is not None and str(p) not in found.get(key, {}))
+            missing = sorted(
+                p for p in points if p is not None and str(p) not in found.get(key, {})
+            )
             if missing:
                 f.warn(
                     data.line_of("levels"),
