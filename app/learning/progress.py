@@ -136,9 +136,11 @@ def module_statuses(
     homework: dict[int, HomeworkState],
     *,
     in_order: bool,
+    homework_required: bool | None = None,
 ) -> list[ModuleStatus]:
     """The rules themselves, on rows already loaded (so reports can apply them to many students
-    at once without a query per student)."""
+    at once without a query per student). ``homework_required``: the course's completion rule
+    (read from each module's course when not given)."""
     statuses: list[ModuleStatus] = []
     previous_complete = True
     for module in modules:
@@ -146,7 +148,10 @@ def module_statuses(
         done_lesson = lesson_done(row)
         passed = row is not None and row.quiz_passed_at is not None
         hw = homework.get(module.id, HomeworkState.NOT_SUBMITTED)
-        complete = done_lesson and passed and homework_done(module, hw)
+        needs_homework = (
+            module.course.homework_required if homework_required is None else homework_required
+        )
+        complete = done_lesson and passed and (hw == HomeworkState.ACCEPTED or not needs_homework)
         if complete:
             state = ModuleState.COMPLETE
         elif in_order and not previous_complete:
