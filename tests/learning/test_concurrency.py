@@ -69,3 +69,25 @@ def test_first_activity_in_a_module_from_two_requests_at_once(app, student, cour
     at_once(app, 4, lambda n, m: progress.mark_lesson_read(student.id, m))
     with app.app_context():
         assert count_of(ModuleProgress) == 1
+
+
+def test_attempts_from_two_tabs_at_once_respect_the_cooldown(app, student, course):
+    """The progress row is locked while an attempt is judged: of attempts sent at once, one is
+    recorded and the others wait out its cooldown."""
+    with app.app_context():
+        module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
+        progress.mark_lesson_read(student.id, module)  # the row the attempts lock
+        db.session.commit()
+    answers = {"q1": ["b"], "q2": ["a"]}
+
+    def attempt(n, m):
+        try:
+            quiz.submit_quiz(student.id, m, answers, f"tab-{n}")
+        except quiz.QuizCooldown:
+            return "refused"
+        return "recorded"
+
+    outcomes = at_once(app, 4, attempt)
+    assert sorted(outcomes) == ["recorded", "refused", "refused", "refused"]
+    with app.app_context():
+        assert count_of(QuizAttempt) == 1
