@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tests.e2e.course_copy import journey_course
 from tests.e2e.phone import (
     AXE,
     PHONE_CONTEXT,
@@ -110,7 +111,7 @@ def live_server(tmp_path_factory, smtp_sink):
     env["DATABASE_URL"] = next(database)
     server = LiveServer(f"http://127.0.0.1:{port}", env, tmp / "uploads")
     server.flask("db", "upgrade")
-    server.flask("courses", "import", "courses/fact-checking")
+    server.flask("courses", "import", journey_course(tmp))
     log = (tmp / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [
