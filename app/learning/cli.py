@@ -43,6 +43,11 @@ def _report(spec: CourseSpec) -> None:
         click.echo(str(problem))
     errors, warnings = len(spec.errors), len(spec.warnings)
     click.echo(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    if spec.glossary_hits:
+        hits = spec.glossary_hits
+        click.echo(
+            f"{hits} use{'s' * (hits != 1)} of forms the glossary avoids (among the warnings)"
+        )
 
 
 def _coverage(spec: CourseSpec) -> None:
@@ -54,13 +59,15 @@ def _coverage(spec: CourseSpec) -> None:
 
 @courses.command("validate")
 @click.argument("path", type=FOLDER)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any).")
 @click.pass_context
-def validate_command(ctx: click.Context, path: Path) -> None:
-    """Check the course folder PATH without writing anything; exit 1 if it has errors."""
+def validate_command(ctx: click.Context, path: Path, strict: bool) -> None:
+    """Check the course folder PATH without writing anything; exit 1 if it has errors (or,
+    with --strict, warnings)."""
     spec = read_course(path)
     _report(spec)
     _coverage(spec)
-    if spec.errors:
+    if spec.errors or (strict and spec.warnings):
         ctx.exit(1)
 
 

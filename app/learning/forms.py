@@ -11,4 +11,5 @@ class QuizForm(FlaskForm):
     """CSRF and the attempt token; the questions themselves are read from the module."""
 
     token = HiddenField()
+    round = HiddenField()  # the attempt number the options were ordered for
     submit = SubmitField(_l("Submit answers"))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -42,6 +43,8 @@ class Course(Model):
         CheckConstraint(
             "homework_due_days IS NULL OR homework_due_days >= 0", name="due_days_positive"
         ),
+        CheckConstraint("quiz_feedback IN ('wrong-only', 'full')", name="quiz_feedback_known"),
+        CheckConstraint("quiz_retry_cooldown BETWEEN 0 AND 86400", name="quiz_cooldown_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +60,16 @@ class Course(Model):
     # homework_due_days after that at 23:59, cohort time. None: no default dates.
     module_every_days: Mapped[int | None] = mapped_column(Integer)
     homework_due_days: Mapped[int | None] = mapped_column(Integer)
+    # What a failed quiz attempt shows: "wrong-only" (which questions were wrong, and their
+    # explanations) or "full" (the correct options too). A passed attempt always shows all.
+    quiz_feedback: Mapped[str] = mapped_column(
+        String(16), default="wrong-only", server_default="wrong-only"
+    )
+    # Seconds a student waits after an attempt before the next one.
+    quiz_retry_cooldown: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # The completion rule (course.yaml ``completion``): whether each module's homework must be
+    # accepted for the module (and so the course, and the certificate) to be complete.
+    homework_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     modules: Mapped[list[Module]] = relationship(
@@ -103,6 +116,12 @@ class Module(Model):
     # language with their renditions, are app.video's (ADR 0019).
     video_url: Mapped[str | None] = mapped_column(String(500))
     video_duration: Mapped[int | None]
+    # The reviewer guide (reviewer.yaml): for reviewers only, never on a student's page.
+    # {"general": text, "options": [{"id", "title", "notes"}], "levels": {criterion: {points:
+    # text}}}; texts are {lang: Markdown}.
+    reviewer_guide: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group="guide"
+    )
 
     course: Mapped[Course] = relationship(back_populates="modules", foreign_keys=[course_id])
     questions: Mapped[list[QuizQuestion]] = relationship(
@@ -212,3 +231,6 @@ class QuizAttempt(Model):
     score: Mapped[int]
     total: Mapped[int]
     passed: Mapped[bool] = mapped_column(Boolean)
+    # The order the options were shown in, per question key (option ids). Grading reads the
+    # ids, never the positions, so a form from an older order is judged the same.
+    option_order: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)

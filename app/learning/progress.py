@@ -1,7 +1,9 @@
 """The progress rules of DESIGN.md section 4, in one place.
 
 A module is complete when its lesson is read (or its video watched to the course's share), its
-quiz is passed, and its homework is accepted. Modules unlock in order when both the course and
+quiz is passed, and, when the course's completion rule asks for it (``Course.homework_required``,
+from ``completion: homework`` in course.yaml), its homework is accepted. The certificate follows
+the last module, so it reads the same rule. Modules unlock in order when both the course and
 the cohort say so; otherwise every module is open.
 """
 
@@ -101,6 +103,11 @@ class CourseProgress:
         return next((s for s in self.modules if s.module.id == module_id), None)
 
 
+def homework_done(module: Module, state: HomeworkState) -> bool:
+    """The homework part of the completion rule: accepted, or not required by the course."""
+    return state == HomeworkState.ACCEPTED or not module.course.homework_required
+
+
 def lesson_done(row: ModuleProgress | None) -> bool:
     return row is not None and (row.lesson_read_at is not None or row.video_watched_at is not None)
 
@@ -131,9 +138,11 @@ def module_statuses(
     homework: dict[int, HomeworkState],
     *,
     in_order: bool,
+    homework_required: bool | None = None,
 ) -> list[ModuleStatus]:
     """The rules themselves, on rows already loaded (so reports can apply them to many students
-    at once without a query per student)."""
+    at once without a query per student). ``homework_required``: the course's completion rule
+    (read from each module's course when not given)."""
     statuses: list[ModuleStatus] = []
     previous_complete = True
     for module in modules:
@@ -141,7 +150,10 @@ def module_statuses(
         done_lesson = lesson_done(row)
         passed = row is not None and row.quiz_passed_at is not None
         hw = homework.get(module.id, HomeworkState.NOT_SUBMITTED)
-        complete = done_lesson and passed and hw == HomeworkState.ACCEPTED
+        needs_homework = (
+            module.course.homework_required if homework_required is None else homework_required
+        )
+        complete = done_lesson and passed and (hw == HomeworkState.ACCEPTED or not needs_homework)
         if complete:
             state = ModuleState.COMPLETE
         elif in_order and not previous_complete:
@@ -298,8 +310,7 @@ def refresh_completion(user_id: int, module: Module) -> bool:
     row = _row(user_id, module)
     if row.completed_at is not None:
         return False
-    accepted = homework_states(user_id, [module.id])[module.id] == HomeworkState.ACCEPTED
-    if lesson_done(row) and row.quiz_passed_at is not None and accepted:
+    if lesson_done(row) and row.quiz_passed_at is not None and _homework_done(user_id, module):
         db.session.flush()
         # Conditional, so that of two requests completing the module at once exactly one
         # counts it in the enrolment's summary.
@@ -320,6 +331,29 @@ def refresh_completion(user_id: int, module: Module) -> bool:
             course_completed.send(user_id=user_id, course_id=module.course_id)
         return True
     return False
+
+
+def _homework_done(user_id: int, module: Module) -> bool:
+    if not module.course.homework_required:
+        return True  # no query: the rule does not ask for it
+    return homework_done(module, homework_states(user_id, [module.id])[module.id])
+
+
+def complete_pending(course_id: int) -> int:
+    """Complete the modules that the course's rule now counts as complete but were not marked
+    (after an import relaxed the rule, say); certificates follow. Returns how many."""
+    rows = db.session.execute(
+        db.select(ModuleProgress.user_id, Module)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(
+            Module.course_id == course_id,
+            Module.retired.is_(False),
+            ModuleProgress.completed_at.is_(None),
+            ModuleProgress.quiz_passed_at.is_not(None),
+        )
+        .order_by(ModuleProgress.user_id, Module.position)
+    ).all()
+    return sum(1 for user_id, module in rows if refresh_completion(user_id, module))
 
 
 def course_complete(user_id: int, course_id: int) -> bool:

@@ -177,18 +177,33 @@ def take_quiz(course_slug: str, module_slug: str):
         abort(413)
     if not form.validate_on_submit():
         return _quiz_page(ctx, form, status=400)
+    round_no = form.round.data or ""
     try:
         answers = quiz.parse_answers(ctx.module, request.form)
-        result = quiz.submit_quiz(current_user.id, ctx.module, answers, form.token.data)
+        result = quiz.submit_quiz(
+            current_user.id,
+            ctx.module,
+            answers,
+            form.token.data,
+            round_no=int(round_no) if round_no.isascii() and round_no.isdigit() else None,
+        )
+    except quiz.QuizCooldown:
+        # The page says when the next attempt may start (and keeps the answers chosen).
+        return _quiz_page(ctx, form, status=429)
     except quiz.QuizError as exc:
         return _quiz_page(ctx, form, errors=[str(exc)], status=422)
     return redirect(_module_url(ctx, "learning.quiz_attempt", attempt_id=result.attempt.id))
 
 
 def _quiz_page(ctx, form: QuizForm, *, errors: list[str] | None = None, status: int = 200):
-    """The quiz with a fresh token, the answers just sent still chosen, and past attempts."""
+    """The quiz with a fresh token, this attempt's order of the options, the answers just sent
+    still chosen, past attempts, and when the next attempt may start."""
     form.token.data = quiz.new_token()
     attempts = quiz.attempts_of(current_user.id, ctx.module.id) if ctx.is_student else []
+    order = None
+    if ctx.is_student:
+        form.round.data = str(len(attempts))
+        order = quiz.option_order(current_user.id, ctx.module, len(attempts))
     chosen = {q.key: request.form.getlist(quiz.field_name(q)) for q in ctx.module.questions}
     return render_template(
         "learning/quiz.html",
@@ -198,6 +213,9 @@ def _quiz_page(ctx, form: QuizForm, *, errors: list[str] | None = None, status: 
         errors=errors or [],
         attempts=attempts,
         chosen=chosen,
+        order=order,
+        options=quiz.ordered_options,
+        retry_at=quiz.retry_at(ctx.module, attempts) if ctx.is_student else None,
         module_url=_module_url,
     ), status
 
@@ -212,7 +230,13 @@ def quiz_attempt(course_slug: str, module_slug: str, attempt_id: int):
     if attempt.user_id != current_user.id:
         conceal(f"quiz attempt {attempt_id}")
     return render_template(
-        "learning/quiz_result.html", ctx=ctx, attempt=attempt, module_url=_module_url
+        "learning/quiz_result.html",
+        ctx=ctx,
+        attempt=attempt,
+        reveal=quiz.reveals_correct(ctx.module, attempt),
+        options=quiz.ordered_options,
+        retry_at=quiz.retry_at(ctx.module, quiz.attempts_of(current_user.id, ctx.module.id)),
+        module_url=_module_url,
     )
 
 

@@ -45,6 +45,9 @@ class CourseCard:
     title: str
     summary: str
     modules: tuple[ModuleCard, ...]  # shared between requests: immutable
+    # The completion rule, for "what earns the certificate"
+    quiz_pass_mark: int = 70
+    homework_required: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ def featured_course() -> CourseCard | None:
                 ModuleCard(str(pick(m.title, lang)), str(pick(m.summary, lang)))
                 for m in course.modules
             ),
+            quiz_pass_mark=course.quiz_pass_mark,
+            homework_required=course.homework_required,
         )
         if len(cards) >= 30:  # old versions of the course: start afresh
             cards.clear()

@@ -98,10 +98,15 @@ def module_states(
     progress: dict[int, Any],
     homework: dict[int, HomeworkState],
     ordered: bool,
+    homework_required: bool = True,
 ) -> list[ModuleState]:
-    """Each module's state for one student: ``learning.progress``'s rules on preloaded rows."""
+    """Each module's state for one student: ``learning.progress``'s rules on preloaded rows
+    (``homework_required``: the course's completion rule)."""
     return [
-        status.state for status in module_statuses(modules, progress, homework, in_order=ordered)
+        status.state
+        for status in module_statuses(
+            modules, progress, homework, in_order=ordered, homework_required=homework_required
+        )
     ]
 
 

@@ -79,6 +79,7 @@ class CohortInfo:
     archived: bool
     ordered: bool
     modules: tuple[ModuleInfo, ...]
+    homework_required: bool = True  # the course's completion rule
 
 
 def snapshot(cohort: Cohort) -> CohortInfo:
@@ -96,6 +97,7 @@ def snapshot(cohort: Cohort) -> CohortInfo:
         modules=tuple(
             ModuleInfo(m.id, m.slug, m.position, dict(m.title)) for m in queries.modules_of(cohort)
         ),
+        homework_required=cohort.course.homework_required,
     )
 
 
@@ -125,4 +127,9 @@ def student_records(info: CohortInfo) -> Iterator[tuple]:
     for person in people:
         rows = {row.module_id: row for row in progress.take(person.user_id)}
         hw = queries.homework_state(homework.take(person.user_id), now)
-        yield person, queries.module_states(info.modules, rows, hw, info.ordered), rows, hw
+        yield (
+            person,
+            queries.module_states(info.modules, rows, hw, info.ordered, info.homework_required),
+            rows,
+            hw,
+        )

@@ -174,7 +174,11 @@ def page_details(
     ordered = queries.in_order(cohort)
     states = {
         uid: queries.module_states(
-            modules, progress[uid], queries.homework_state(attempts[uid], now), ordered
+            modules,
+            progress[uid],
+            queries.homework_state(attempts[uid], now),
+            ordered,
+            cohort.course.homework_required,
         )
         for uid in user_ids
     }

@@ -138,6 +138,7 @@ def _render(sub: Submission, form: GradeForm | None = None, status: int = 200):
         student=services.author(sub),
         verdicts=VERDICT_LABELS,
         criteria={c.id: c for c in module.criteria},
+        guide=module.reviewer_guide or {},
         release_form=ReleaseForm(),
         claim_form=ClaimForm(),
         claim_minutes=current_app.config["REVIEW_CLAIM_MINUTES"],

@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     quiz_answers,
     tr,
 )
+from tests.e2e.course_copy import COOLDOWN_SECONDS
 from tests.e2e.phone import (
     assert_tappable,
     check_accessibility,
@@ -115,6 +116,7 @@ def work_through_module(page, tmp_path, folder: str, n: int, kk: str, scan: bool
     tour(page, kk)
     if scan:
         check_accessibility(page)
+    page.wait_for_timeout(COOLDOWN_SECONDS * 1000 + 500)  # the course's retry cooldown
     page.get_by_role("link", name=tr("Try again", kk)).click()
     answer_quiz(page, folder, kk, correct=True)
     page.get_by_role("button", name=tr("Submit answers", kk)).click()

@@ -36,13 +36,19 @@ def module_yaml(slug: str, video: str = "") -> str:
 VIDEO = "video:\n  url: https://www.youtube-nocookie.com/embed/abc123\n  duration_seconds: 540\n"
 
 
+ROTATION = "bbcacd"  # q1 and q2 answer "b"
+
+
 def quiz_yaml(questions: int = 5, options: str = "abc") -> str:
     out = ["questions:"]
     for n in range(1, questions + 1):
         out += [f"  - id: q{n}", f"    text: {text(f'Question {n}')}", "    options:"]
         for option in options:
             out += [f"      - id: {option}", f"        text: {text(f'Option {n}{option}')}"]
-        out += ["    correct: [b]", f"    explanation: {text(f'Because {n}')}"]
+        # The right answer moves about (the validator warns when it sits in one position).
+        right = ROTATION[(n - 1) % len(ROTATION)]
+        right = right if right in options else options[-1]
+        out += [f"    correct: [{right}]", f"    explanation: {text(f'Because {n}')}"]
     return "\n".join(out) + "\n"
 
 
@@ -55,6 +61,26 @@ def rubric_yaml(criteria: int = 3, levels: int = 3) -> str:
                 f"      - points: {points}",
                 f"        label: {text(f'Level {points}')}",
                 f"        description: {text(f'Criterion {n} at level {points}')}",
+            ]
+    return "\n".join(out) + "\n"
+
+
+def reviewer_yaml(criteria: int = 3, levels: int = 3, options: str = "AB") -> str:
+    """A reviewer guide with notes for each homework option and an example at every level."""
+    out = [f"general: {text('Look for the claim')}", "options:"]
+    for option in options:
+        out += [
+            f"  - id: {option}",
+            f"    title: {text(f'Option {option}')}",
+            f"    notes: {text(f'Key points for option {option}')}",
+        ]
+    out.append("levels:")
+    for n in range(1, criteria + 1):
+        out += [f"  - criterion: c{n}", "    examples:"]
+        for points in range(levels):
+            out += [
+                f"      - points: {points}",
+                f"        example: {text(f'Example c{n} level {points}')}",
             ]
     return "\n".join(out) + "\n"
 
@@ -79,9 +105,11 @@ def write_course(root: Path, name: str = SLUG) -> Path:
         "01-intro/module.yaml": module_yaml("intro", VIDEO),
         "01-intro/quiz.yaml": quiz_yaml(),
         "01-intro/rubric.yaml": rubric_yaml(),
+        "01-intro/reviewer.yaml": reviewer_yaml(),
         "02-sources/module.yaml": module_yaml("sources"),
         "02-sources/quiz.yaml": quiz_yaml(6, "abcd"),
         "02-sources/rubric.yaml": rubric_yaml(4, 2),
+        "02-sources/reviewer.yaml": reviewer_yaml(4, 2),
     }
     for lang in ("kk", "ru", "en"):
         files[f"01-intro/lesson.{lang}.md"] = f"## Lesson ({lang})\n\nRead **this**.\n"

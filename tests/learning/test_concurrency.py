@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.learning import progress, quiz
-from app.learning.models import Module, ModuleProgress, QuizAttempt
+from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
 
 pytestmark = pytest.mark.postgres_only
 
@@ -54,6 +54,10 @@ def test_the_same_quiz_form_submitted_at_once_is_recorded_once(app, student, cou
 
 
 def test_different_attempts_at_once_are_all_counted(app, student, course):
+    """With no cooldown every attempt counts (with one, see test_quiz_rules)."""
+    with app.app_context():
+        db.session.execute(db.update(Course).values(quiz_retry_cooldown=0))
+        db.session.commit()
     answers = {"q1": ["b"], "q2": ["a"]}
     at_once(app, 4, lambda n, m: quiz.submit_quiz(student.id, m, answers, f"token-{n}"))
     with app.app_context():
@@ -79,3 +83,25 @@ def test_played_ranges_reported_at_once_are_all_kept(app, student, course):
         row = db.session.scalar(db.select(ModuleProgress))
         assert row.video_played["en"]["ranges"] == [[0, 90]]
         assert row.video_seconds == 90 and row.video_watched_at is not None
+
+
+def test_attempts_from_two_tabs_at_once_respect_the_cooldown(app, student, course):
+    """The progress row is locked while an attempt is judged: of attempts sent at once, one is
+    recorded and the others wait out its cooldown."""
+    with app.app_context():
+        module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
+        progress.mark_lesson_read(student.id, module)  # the row the attempts lock
+        db.session.commit()
+    answers = {"q1": ["b"], "q2": ["a"]}
+
+    def attempt(n, m):
+        try:
+            quiz.submit_quiz(student.id, m, answers, f"tab-{n}")
+        except quiz.QuizCooldown:
+            return "refused"
+        return "recorded"
+
+    outcomes = at_once(app, 4, attempt)
+    assert sorted(outcomes) == ["recorded", "refused", "refused", "refused"]
+    with app.app_context():
+        assert count_of(QuizAttempt) == 1

@@ -219,7 +219,7 @@ def test_cli_validate_prints_the_coverage_table(app, course):
     result = cli(app, "validate", str(course))
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings" in result.output
-    assert "title     lesson    homework  quiz      rubric    captions" in result.output
+    assert "title     lesson    homework  quiz      rubric    guide     captions" in result.output
     assert "02-sources  ✓  ✓  ✓   –  ✓  ✓   –  ✓  ✓" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Course)) == 0

@@ -297,6 +297,7 @@ def test_coverage_lists_the_languages_of_each_piece(course):
         "homework": ("ru", "en"),
         "quiz": ("kk", "ru", "en"),
         "rubric": ("kk", "ru", "en"),
+        "guide": ("kk", "ru", "en"),
         "captions": (),
     }
 

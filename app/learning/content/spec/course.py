@@ -6,8 +6,12 @@ import re
 from pathlib import Path
 
 from app.learning.content import yamlines
+from app.learning.content.spec.bias import check_quizzes
 from app.learning.content.spec.checks import SourceFile
+from app.learning.content.spec.completion import SETTINGS, read_completion, read_quiz_settings
 from app.learning.content.spec.documents import coverage, read_documents
+from app.learning.content.spec.glossary import check_glossary
+from app.learning.content.spec.guide import read_guide
 from app.learning.content.spec.models import SLUG_RE, CourseSpec, ModuleSpec, Problem
 from app.learning.content.spec.quiz import read_quiz, read_rubric
 from app.learning.content.spec.video import read_video
@@ -24,19 +28,22 @@ def read_course(path: Path | str) -> CourseSpec:
     course = f.load_mapping()
     if course is not None:
         keys = ("slug", "title", "summary", "organisation", "settings", "modules")
-        f.keys(course, keys, ("schedule",))
+        f.keys(course, keys, ("schedule", "completion"))
         spec.slug = f.identifier(course, "slug", "slug", SLUG_RE)
         spec.title = f.text(course, "title", "title")
         spec.summary = f.text(course, "summary", "summary")
         spec.organisation = f.text(course, "organisation", "organisation")
         _read_settings(f, course, spec)
         _read_schedule(f, course, spec)
+        read_completion(f, course, spec)
         slugs: dict[str, str] = {}
         for folder in _module_folders(f, course):
             module = _read_module(root, folder, spec.problems, slugs)
             spec.modules.append(module)
             spec.coverage[folder] = coverage(module)
         _unlisted_folders(f, root, course)
+        check_quizzes(spec)
+        spec.glossary_hits = check_glossary(spec)
     order = {p.path: i for i, p in reversed(list(enumerate(spec.problems)))}
     spec.problems.sort(key=lambda p: (order[p.path], p.line or 0))
     return spec
@@ -48,11 +55,12 @@ def _read_settings(f: SourceFile, course: yamlines.LineDict, spec: CourseSpec) -
     settings = f.mapping(course["settings"], course.line_of("settings"), "settings")
     if settings is None:
         return
-    f.keys(settings, ("quiz_pass_mark", "video_watched_share", "sequential"), where="settings")
+    f.keys(settings, (), SETTINGS, where="settings")
     mark = f.number(settings, "quiz_pass_mark", "quiz_pass_mark", 1, 100)
     share = f.number(settings, "video_watched_share", "video_watched_share", 0.1, 1, (int, float))
     spec.quiz_pass_mark = mark if mark is not None else spec.quiz_pass_mark
     spec.video_watched_share = float(share) if share is not None else spec.video_watched_share
+    read_quiz_settings(f, settings, spec)
     if "sequential" in settings:
         if isinstance(settings["sequential"], bool):
             spec.sequential = settings["sequential"]
@@ -132,6 +140,10 @@ def _read_module(root: Path, folder: str, problems: list[Problem], slugs: dict) 
     read_quiz(SourceFile(here / "quiz.yaml", problems), module)
     read_rubric(SourceFile(here / "rubric.yaml", problems), module)
     read_documents(here, module, problems)
+    if (here / "reviewer.yaml").is_file():
+        read_guide(SourceFile(here / "reviewer.yaml", problems), module)
+    else:
+        SourceFile(here, problems).warn(None, "the module has no reviewer guide (reviewer.yaml)")
     if (module.video_url or module.video_sources) and not module.captions and data is not None:
         f.warn(data.line_of("video"), "the video has no captions (captions.<lang>.vtt)")
     return module

@@ -15,15 +15,18 @@ DOCUMENT_RE = re.compile(r"^(lesson|homework)\.([^.]+)\.md$|^(captions)\.([^.]+)
 def read_documents(here: Path, module: ModuleSpec, problems: list[Problem]) -> None:
     """lesson/homework Markdown and captions, per language; a missing language falls back."""
     for entry in sorted(here.iterdir()):
-        if entry.name in ("module.yaml", "quiz.yaml", "rubric.yaml") or entry.name[0] == ".":
+        if (
+            entry.name in ("module.yaml", "quiz.yaml", "rubric.yaml", "reviewer.yaml")
+            or entry.name[0] == "."
+        ):
             continue
         f = SourceFile(entry, problems)
         match = DOCUMENT_RE.match(entry.name)
         if not match or not entry.is_file():
             f.warn(
                 None,
-                "unexpected file, ignored (expected module.yaml, quiz.yaml, "
-                "rubric.yaml, lesson.<lang>.md, homework.<lang>.md, captions.<lang>.vtt)",
+                "unexpected file, ignored (expected module.yaml, quiz.yaml, rubric.yaml, "
+                "reviewer.yaml, lesson.<lang>.md, homework.<lang>.md, captions.<lang>.vtt)",
             )
             continue
         piece, lang = match.group(1) or match.group(3), match.group(2) or match.group(4)
@@ -70,11 +73,16 @@ def coverage(module: ModuleSpec) -> dict[str, tuple[str, ...]]:
     rubric += [
         level[k] for c in module.criteria for level in c.levels for k in ("label", "description")
     ]
+    guide = module.reviewer_guide
+    notes = [guide["general"]] if guide.get("general") else []
+    notes += [t for o in guide.get("options", []) for t in (o["title"], o["notes"])]
+    notes += [t for examples in guide.get("levels", {}).values() for t in examples.values()]
     return {
         "title": _languages([module.title]),
         "lesson": tuple(module.lesson),
         "homework": tuple(module.homework),
         "quiz": _languages(quiz),
         "rubric": _languages(rubric),
+        "guide": _languages(notes),
         "captions": tuple(module.captions),
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ERROR, WARNING = "error", "warning"
-PIECES = ("title", "lesson", "homework", "quiz", "rubric", "captions")
+PIECES = ("title", "lesson", "homework", "quiz", "rubric", "guide", "captions")
 SLUG_RE = re.compile(r"^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -59,6 +59,9 @@ class ModuleSpec:
     transcript: dict[str, list[str]] = field(default_factory=dict)
     questions: list[QuestionSpec] = field(default_factory=list)
     criteria: list[CriterionSpec] = field(default_factory=list)
+    # reviewer.yaml (for reviewers only): {"general": Text, "options": [{"id", "title",
+    # "notes"}], "levels": {criterion key: {str(points): Text}}}
+    reviewer_guide: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,8 +78,12 @@ class CourseSpec:
     # opening to its homework's due date (23:59, cohort time). None: no default dates.
     module_every_days: int | None = None
     homework_due_days: int | None = None
+    quiz_feedback: str = "wrong-only"  # or "full": what a failed attempt reveals
+    quiz_retry_cooldown: int = 60  # seconds between attempts
+    homework_required: bool = True  # completion: homework accepted in every module
     modules: list[ModuleSpec] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    glossary_hits: int = 0  # forms the glossary avoids, found in the course's texts
     # module folder -> piece -> the languages it exists in (kk, ru, en order)
     coverage: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
