@@ -40,7 +40,12 @@ def test_the_bundled_course_is_balanced():
 
 
 def test_the_same_letter_every_time_and_equal_options_fail(tmp_path):
-    course = write_course(tmp_path)  # every answer is b; every option has the same length
+    course = write_course(tmp_path)
+    options = "".join(option(k, "x", "x", "x") for k in "abcd")  # all of the same length
+    quiz = "questions:\n" + "".join(question(f"q{n}", "b", options) for n in range(1, 6))
+    for folder in course.iterdir():  # every answer is b
+        if (folder / "quiz.yaml").is_file():
+            (folder / "quiz.yaml").write_text(quiz, encoding="utf-8")
     result = run(str(course))
     assert result.returncode == 1
     assert "largest letter share 100%" in result.stdout
