@@ -12,36 +12,20 @@ from flask import Response, abort, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy.orm import joinedload
 
 from app.auth import services as accounts
 from app.auth.models import User
 from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
-from app.extensions import db
-from app.learning import bp
+from app.learning import bp, services
 from app.learning.content import pick
-from app.learning.models import Course
 from app.links import external_url
 from app.policy import public
 
 
 def build_calendar(user: User) -> Calendar:
     """The user's dates in every course they take."""
-    enrolments = (
-        db.session.execute(
-            db.select(Enrolment)
-            .options(
-                joinedload(Enrolment.cohort).joinedload(Cohort.course).joinedload(Course.modules)
-            )
-            .where(Enrolment.user_id == user.id)
-            .order_by(Enrolment.id)
-        )
-        .unique()
-        .scalars()
-        .all()
-    )
+    enrolments = services.enrolments_with_courses(user.id)
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "tekser.local"
     now = utcnow()
     locale: str = (

@@ -251,20 +251,25 @@ class DashboardCourse:
         return self.dues.get(module_id)
 
 
-def dashboard(user: User) -> list[DashboardCourse]:
-    """The student's courses: enrolments, cohorts, courses and modules in one statement."""
-    enrolments = (
+def enrolments_with_courses(user_id: int) -> list[Enrolment]:
+    """The student's enrolments with their cohorts, courses and modules, in one statement."""
+    return list(
         db.session.execute(
             db.select(Enrolment)
             .options(
                 joinedload(Enrolment.cohort).joinedload(Cohort.course).joinedload(Course.modules)
             )
-            .where(Enrolment.user_id == user.id)
+            .where(Enrolment.user_id == user_id)
             .order_by(Enrolment.id)
         )
         .unique()
         .scalars()
     )
+
+
+def dashboard(user: User) -> list[DashboardCourse]:
+    """The student's courses: enrolments, cohorts, courses and modules in one statement."""
+    enrolments = enrolments_with_courses(user.id)
     now = utcnow()
     views = []
     for e in enrolments:
