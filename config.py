@@ -146,10 +146,6 @@ class Config:
     QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}")
     # Run each job at once, inside the unit of work that commits it (tests; one-process sites).
     QUEUE_IMMEDIATE = _bool("QUEUE_IMMEDIATE", False)
-    # Generated media in the making (the narrated source videos, issue 14): outside the checkout.
-    MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "tekser"
-    )
     # `flask demo load` (make run) asks the queue to narrate the bundled course's videos.
     NARRATE_ON_LOAD = _bool("NARRATE_ON_LOAD", True)
     # CSV enrolment invitations: how many one job step sends (each step its own transaction).

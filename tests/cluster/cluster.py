@@ -116,6 +116,9 @@ class Cluster:
             "WEB_NODE_2": f"127.0.0.1:{self.node_ports[1]}",
             "STORAGE_FOLDER": str(self.storage),
             "STORAGE_ACCEL_REDIRECT": ACCEL,
+            # Never the checkout's user's ~/.cache/tekser: narrated videos made there by `make
+            # run` would be offered (and transcoded, busying the worker) by the test's demo load.
+            "MEDIA_WORK_DIR": str(self.folder / "media"),
             "NGINX_LOG_DIR": str(folder / "nginx"),
             "NGINX_EXTRA_DIR": str(folder / "nginx" / "tekser.d"),
         }
@@ -137,6 +140,9 @@ class Cluster:
             "QUEUE_URL": redis_url.rsplit("/", 1)[0] + "/1",
             "STORAGE_FOLDER": str(self.storage),
             "STORAGE_ACCEL_REDIRECT": ACCEL,
+            # Never the checkout's user's ~/.cache/tekser: narrated videos made there by `make
+            # run` would be offered (and transcoded, busying the worker) by the test's demo load.
+            "MEDIA_WORK_DIR": str(self.folder / "media"),
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": str(smtp_port),
             "MAIL_USE_TLS": "0",
