@@ -117,9 +117,8 @@ def test_the_module_video_on_a_phone(app, make_user, enrol, course, published_cl
             "() => { const v = document.querySelector('video'); v.muted = true; v.play(); }"
         )
         page.wait_for_function("() => document.querySelector('video').currentTime > 1.5")
-        assert page.evaluate("() => document.querySelector('video').currentSrc").split("?")[
-            0
-        ].endswith("/360p")
+        playing = page.evaluate("() => document.querySelector('video').currentSrc")
+        assert playing.split("?")[0].endswith("/360p"), playing
 
         # Save-Data: on starts from the low rendition (240p), which the browser then plays.
         saver = phone_for(student, base, headers={"Save-Data": "on"})
