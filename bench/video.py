@@ -235,7 +235,8 @@ def _cookie(env: dict) -> str:
         "from app import create_app; from app.auth import services; from app.extensions import db;"
         "from bench.seed import login_cookie; app = create_app();\n"
         "with app.app_context():\n"
-        f"    cookie = login_cookie(app, services.find_by_email({STUDENT!r})); db.session.commit()\n"
+        f"    cookie = login_cookie(app, services.find_by_email({STUDENT!r}))\n"
+        "    db.session.commit()\n"
         "print(cookie)"
     )
     out = subprocess.run(
@@ -344,8 +345,8 @@ def _rss(pid: int) -> float:
 def serving(stack: Stack, course_env: dict, clients: int, seconds: float) -> dict:
     path, key, size = _low_rendition(course_env)
     store = Path(course_env["UPLOAD_DIR"])
-    keep = {k: course_env[k] for k in ("DATABASE_URL", "UPLOAD_DIR", "MEDIA_WORK_DIR",
-                                       "COURSES_DIR", "TEKSER_INSTANCE_DIR", "QUEUE_URL")}  # fmt: skip
+    names = ("UPLOAD_DIR", "MEDIA_WORK_DIR", "COURSES_DIR", "TEKSER_INSTANCE_DIR", "QUEUE_URL")
+    keep = {name: course_env[name] for name in names}
     env = app_env(course_env["DATABASE_URL"], secrets.token_urlsafe(48), stack.tmp)
     env.update(keep)
     env.update(signing_key(env))
@@ -354,7 +355,8 @@ def serving(stack: Stack, course_env: dict, clients: int, seconds: float) -> dic
     say(f"serving the low rendition ({size / 1000:.0f} KB) to {clients} clients at once...")
     results: dict = {"file_kb": round(size / 1000, 1), "clients": clients, "seconds": seconds}
     base, app_pid = stack.start_gunicorn("app", "app:create_app()", env, workers=2)
-    results["app (gunicorn, 2 sync workers)"] = _load(base + path, cookie, clients, seconds, app_pid)
+    direct = _load(base + path, cookie, clients, seconds, app_pid)
+    results["app (gunicorn, 2 sync workers)"] = direct
     stack.stop("app")
     accel_env = {**env, "STORAGE_ACCEL_REDIRECT": "/protected/"}
     base, app_pid = stack.start_gunicorn("app-accel", "app:create_app()", accel_env, workers=2)
@@ -386,8 +388,7 @@ def table(results: dict) -> str:
         f"(load average {made['load_average_before']:.1f} before); "
         f"{made['cpu_seconds']:.0f} CPU seconds in all.",
         "",
-        "| rendition | median size | per minute | kbit/s | to first frame (median, max) |"
-        " moov |",
+        "| rendition | median size | per minute | kbit/s | to first frame (median, max) | moov |",
         "|---|---|---|---|---|---|",
     ]
     for kind, entry in results["renditions"].items():
@@ -426,9 +427,8 @@ def table(results: dict) -> str:
 
 def main() -> None:
     args = options()
-    if shutil.which("wrk") is None or shutil.which("nginx") is None and not Path(
-        "/usr/sbin/nginx"
-    ).exists():
+    nginx = shutil.which("nginx") or Path("/usr/sbin/nginx").exists()
+    if shutil.which("wrk") is None or not nginx:
         sys.exit("bench.video needs wrk and nginx (Debian packages: wrk, nginx-light)")
     stack = Stack()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
