@@ -207,6 +207,7 @@ def rendition_bytes(env: dict) -> dict:
             summary[kind].update(
                 per_minute_kb=round(statistics.median(entry["per_minute"]) / 1000, 1),
                 kbit_s=round(statistics.median(entry["per_minute"]) * 8 / 60 / 1000, 1),
+                kbit_s_max=round(max(entry["per_minute"]) * 8 / 60 / 1000, 1),
                 first_frame_kb=round(statistics.median(entry["first"]) / 1000, 1),
                 first_frame_max_kb=round(max(entry["first"]) / 1000, 1),
                 moov_kb=round(statistics.median(entry["moov"]) / 1000, 1),
@@ -400,8 +401,8 @@ def table(results: dict) -> str:
             continue
         lines.append(
             f"| {kind} | {entry['median_bytes'] / 1000:.0f} KB | {entry['per_minute_kb']} KB | "
-            f"{entry['kbit_s']} | {entry['first_frame_kb']} KB, {entry['first_frame_max_kb']} KB"
-            f" | {entry['moov_kb']} KB |"
+            f"{entry['kbit_s']}, {entry['kbit_s_max']} | {entry['first_frame_kb']} KB, "
+            f"{entry['first_frame_max_kb']} KB | {entry['moov_kb']} KB |"
         )
     serve = results["serving"]
     lines += [
