@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 if TYPE_CHECKING:
     from config import ProductionConfig
 
-from app import cli, errors, i18n, jobs, policy, storage, unit_of_work
+from app import cli, compression, errors, i18n, jobs, policy, storage, unit_of_work
 
 # Every model module, so that the metadata (and Alembic) know every table.
 from app.admin import policy as admin_policy
@@ -116,6 +116,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    # Registered first, so it runs last: after the commit and the security headers.
+    compression.init_app(app)
     _register_request_hooks(app)
     _cleanup_after_error(app)
     _register_templates(app)
