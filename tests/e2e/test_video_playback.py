@@ -3,8 +3,9 @@ default captions track is the page's language and its cues load, ``Save-Data: on
 the low rendition, the page works without JavaScript (the video's sources, the quality links,
 the transcript), and the page stays within its byte budgets with a video on it.
 
-One clip of a few seconds, transcoded once (the immediate queue makes the renditions at the
-commit), checked in several browser contexts."""
+Module 1 carries the bundled course's first module (lesson, homework, captions, transcript), so
+the page weighs what a real one does. One clip of a few seconds, transcoded once (the immediate
+queue makes the renditions at the commit), checked in several browser contexts."""
 
 from __future__ import annotations
 
@@ -18,23 +19,21 @@ from app.learning.models import Module
 from app.unit_of_work import commit
 from app.video import services as video
 from tests.concurrency import live_server
-from tests.e2e.conftest import tr
+from app.learning.content import markdown, vtt
+from app.learning.content.spec import read_course
+from tests.e2e.conftest import ROOT, tr
 from tests.e2e.phone import PHONE_CONTEXT, PageWidths, page_weights
 
 M1 = "/courses/demo/modules/m1"
 CLIP_SECONDS = 6
-CAPTIONS = {
-    "kk": "Сәлем, бұл қазақша жазу.",
-    "ru": "Привет, это русская подпись.",
-    "en": "Hello, this is the English caption.",
-}
+REAL = read_course(ROOT / "courses" / "fact-checking").modules[0]
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is missing")
 
 
 @pytest.fixture
 def published_clip(app, course, tmp_path):
-    """Module 1 of the test course with captions in kk, ru and en and a 6-second clip, offered
+    """Module 1 of the test course with the real module 1's texts and a 6-second clip, offered
     as the Kazakh source and transcoded into every rendition."""
     source = tmp_path / "clip.mp4"
     subprocess.run(
@@ -48,10 +47,9 @@ def published_clip(app, course, tmp_path):
     )  # fmt: skip
     with app.test_request_context():
         module = db.session.scalar(db.select(Module).where(Module.slug == "m1"))
-        module.captions = {
-            lang: f"WEBVTT\n\n00:00.000 --> 00:05.000\n{line}\n" for lang, line in CAPTIONS.items()
-        }
-        module.transcript = {lang: [line] for lang, line in CAPTIONS.items()}
+        module.lesson_html = {lang: markdown.render(text) for lang, text in REAL.lesson.items()}
+        module.homework_html = {lang: markdown.render(t) for lang, t in REAL.homework.items()}
+        module.captions, module.transcript = dict(REAL.captions), dict(REAL.transcript)
         commit()
         assert video.offer_source("demo", "m1", "kk", source, "course") == "queued"
         commit()  # the immediate queue transcodes here
@@ -112,7 +110,9 @@ def test_the_module_video_on_a_phone(app, make_user, enrol, course, published_cl
             "() => [...document.querySelector('video').textTracks]"
             ".some((t) => t.mode === 'showing' && t.cues && t.cues.length)"
         )
-        assert page.evaluate(SHOWING_TRACK_JS) == [{"lang": kk, "cues": 1, "text": CAPTIONS[kk]}]
+        cues = vtt.parse(REAL.captions[kk]).cues
+        [showing] = page.evaluate(SHOWING_TRACK_JS)
+        assert showing == {"lang": kk, "cues": len(cues), "text": cues[0].text}
         page.evaluate(
             "() => { const v = document.querySelector('video'); v.muted = true; v.play(); }"
         )
@@ -148,11 +148,12 @@ def test_the_module_video_on_a_phone(app, make_user, enrol, course, published_cl
         assert plain.locator("video source").first.get_attribute("data-kind") == "low"
         assert plain.get_by_role("link", name=tr("Audio only", kk)).is_visible()
         plain.locator("summary", has_text=tr("Transcript", kk)).click()
-        assert plain.get_by_text(CAPTIONS[kk]).first.is_visible()
+        assert plain.get_by_text(REAL.transcript[kk][0][:40]).first.is_visible()
 
         # The bytes a phone fetches for the page before anything is played.
         weights = page_weights(phone_for(student, base), base + M1)
-        # HTML + CSS + JS under 50 KB; the poster (≤ 30 KB) and the captions on their own.
+        # HTML + CSS + JS under 50 KB (the app gzips its HTML: about 50 KB before); the poster
+        # (≤ 30 KB) and the captions on their own.
         assert weights["page"] < 50_000, weights
         assert 0 < weights["poster"] <= 30 * 1024, weights
         assert 0 < weights["captions"] <= 12_000, weights
