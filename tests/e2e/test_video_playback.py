@@ -15,12 +15,12 @@ import subprocess
 import pytest
 
 from app.extensions import db
+from app.learning.content import markdown, vtt
+from app.learning.content.spec import read_course
 from app.learning.models import Module
 from app.unit_of_work import commit
 from app.video import services as video
 from tests.concurrency import live_server
-from app.learning.content import markdown, vtt
-from app.learning.content.spec import read_course
 from tests.e2e.conftest import ROOT, tr
 from tests.e2e.phone import PHONE_CONTEXT, PageWidths, page_weights
 
