@@ -41,10 +41,13 @@ translations:  ## extract new strings into the kk/ru catalogs (translate them, t
 clean:
 	rm -rf $(VENV) instance/tekser.sqlite
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-video
 bench: install  ## benchmarks against a floor app, PostgreSQL at scale (bench/README.md; < 15 min)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-quick:  ## the same, one short round and a smaller scale seed (< 3 min; reuses .venv)
 	@test -x $(BIN)/gunicorn || $(MAKE) install
 	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)
+
+bench-video: install  ## video: making the narrated course, bytes per rendition, 64 streams app vs nginx (bench/README.md; ~10 min)
+	$(BIN)/python -m bench.video $(BENCH_ARGS)

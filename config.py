@@ -94,6 +94,8 @@ class Config:
     VIDEO_TRANSCODE_FACTOR = float(os.environ.get("VIDEO_TRANSCODE_FACTOR", "20"))
     # A transcoding job still running after this many hours lost its worker: marked failed.
     VIDEO_STALE_HOURS = _int("VIDEO_STALE_HOURS", 6)
+    # Gzip the app's HTML, captions and JSON for clients that accept it (app/compression.py).
+    COMPRESS_RESPONSES = _bool("COMPRESS_RESPONSES", True)
     # Seconds a worker remembers that a user may watch a module's video (Range requests).
     VIDEO_ACCESS_CACHE_SECONDS = _int("VIDEO_ACCESS_CACHE_SECONDS", 60)
     # Public address used in emails, QR codes and credentials (no trailing slash). Every

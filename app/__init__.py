@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 from app import (
     assets,
     cli,
+    compression,
     errors,
     i18n,
     jobs,
@@ -127,6 +128,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    # Registered first, so it runs last: after the commit and the security headers.
+    compression.init_app(app)
     _register_request_hooks(app)
     _cleanup_after_error(app)
     _register_templates(app)

@@ -120,11 +120,16 @@ def render_videos_command(
     began = time.monotonic()
     try:
         outcomes = render_course(
-            spec, work_dir, folders=folders, languages=languages, force=force, echo=click.echo
+            spec,
+            work_dir,
+            folders=folders,
+            languages=languages,
+            force=force,
+            echo=click.echo,
+            after_each=lambda _made: commit(),  # each video's transcoding starts at once
         )
     except (SpeechError, VideoError) as exc:
         raise click.ClickException(str(exc)) from exc
-    commit()  # the pipeline's transcoding jobs start with this commit
     made = sum(outcome.status == "rendered" for outcome in outcomes)
     click.echo(
         f"{made} of {len(outcomes)} videos made in {time.monotonic() - began:.1f} s "

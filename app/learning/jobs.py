@@ -18,7 +18,7 @@ from app.learning.content.spec import read_course
 from app.learning.narration import render_course
 from app.learning.narration.speech import SpeechError
 from app.learning.narration.video import VideoError
-from app.unit_of_work import in_app_context
+from app.unit_of_work import commit, in_app_context
 
 
 @huey.task(name="learning.render_course_videos")
@@ -38,7 +38,9 @@ def render_course_videos(path: str) -> int:
         return 0
     work_dir = Path(current_app.config["MEDIA_WORK_DIR"])
     try:
-        outcomes = render_course(spec, work_dir, echo=current_app.logger.info)
+        outcomes = render_course(
+            spec, work_dir, echo=current_app.logger.info, after_each=lambda _made: commit()
+        )
     except (SpeechError, VideoError) as exc:  # no espeak-ng or ffmpeg here: retrying won't help
         current_app.logger.warning("not narrating %s: %s", path, exc)
         return 0

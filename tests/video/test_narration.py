@@ -161,16 +161,25 @@ def test_the_slides_have_every_kazakh_letter():
         assert font.getmask(letter).getbbox() not in (None, missing), letter
 
 
-def test_the_job_narrates_and_imports_the_retimed_captions(app, course, media):
+def test_the_job_narrates_and_imports_the_retimed_captions(app, course, media, monkeypatch):
     from app.extensions import db
+    from app.learning import jobs
     from app.learning.content.importer import import_course
     from app.learning.jobs import render_course_videos
     from app.learning.models import Module
 
+    # Each video's offer is committed before the next video is made: its transcoding starts
+    # at once, and no write transaction is held for the whole course.
+    steps: list[str] = []
+    make, commit = render._make, jobs.commit
+    monkeypatch.setattr(render, "_make", lambda *a: steps.append("make") or make(*a))
+    monkeypatch.setattr(jobs, "commit", lambda: steps.append("commit") or commit())
     with app.app_context():
         import_course(read_course(course))
         db.session.commit()
         assert render_course_videos.call_local(str(course)) == 3  # 01-intro in kk, ru, en
+        assert steps.count("make") == 3
+        assert all(steps[i + 1] == "commit" for i, step in enumerate(steps) if step == "make")
         module = db.session.scalar(db.select(Module).where(Module.slug == "intro"))
         retimed = (course / "01-intro" / "captions.kk.vtt").read_text(encoding="utf-8")
         assert module.captions["kk"] == retimed != SCRIPT

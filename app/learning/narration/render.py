@@ -225,9 +225,13 @@ def render_course(
     languages: Iterable[str] = (),
     force: bool = False,
     echo: Callable[[str], None] = log.info,
+    after_each: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Narrate the course's modules (all, or ``folders``) in its languages (all, or
-    ``languages``), skipping what is unchanged; ``echo`` hears one line per video."""
+    ``languages``), skipping what is unchanged; ``echo`` hears one line per video.
+    ``after_each(outcome)`` runs after each video: the queue's job and the CLI commit there, so
+    each video's transcoding starts while the next one is narrated, and no write transaction
+    stays open for the whole course (SQLite would make every other writer wait)."""
     wanted_folders, wanted_langs = set(folders), set(languages)
     engine = speech.engine()
     outcomes = []
@@ -240,4 +244,6 @@ def render_course(
             outcome = render_module(spec, module, lang, work_dir, force=force, engine=engine)
             echo(outcome.describe())
             outcomes.append(outcome)
+            if after_each is not None:
+                after_each(outcome)
     return outcomes
