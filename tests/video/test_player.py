@@ -49,6 +49,11 @@ def test_the_player_lists_360p_first_with_poster_captions_and_download(page, off
     assert '<video id="module-video" controls preload="none" poster="' in html
     assert sources(html) == ["360p", "720p", "low"]
     assert re.search(r'<track kind="captions" srclang="en"[^>]* default>', html)
+    # The tracks' address moves with each import (re-timed captions are never served stale
+    # from the browser's hour-long cache).
+    assert re.search(
+        r'<track kind="captions" srclang="en" [^>]*src="[^"]*/captions/en\.vtt\?v=\d+"', html
+    )
     assert "/media/en/low?v=" in html and "download=1" in html
     assert 'data-duration="3.' in html and 'data-video-lang="en"' in html
     assert 'data-quality="360p"' in html and "data-quality-chosen" not in html
