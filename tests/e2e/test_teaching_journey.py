@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD, grade_next, log_in, make_reviewer, tr
+from tests.e2e.conftest import DEMO_PASSWORD, grade_next, grade_open, log_in, make_reviewer, tr
 from tests.e2e.phone import check_accessibility
 
 pytestmark = pytest.mark.e2e
@@ -65,13 +65,7 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
     two.get_by_role("heading", name=tr("Rubric", RU)).wait_for()
     assert two.get_by_role("heading", level=1).inner_text() == heading
     assert "Принято первым." not in two.content()
-    form = two.locator("form.grade")
-    groups = form.get_by_role("group")
-    for i in range(groups.count()):
-        groups.nth(i).get_by_role("radio").first.check()
-    two.get_by_label(tr("Overall feedback", RU)).fill("Нужно доработать.")
-    two.get_by_role("button", name=tr("Return for revision", RU), exact=True).click()
-    two.get_by_role("heading", name=tr("Review queue", RU)).wait_for()
+    grade_open(two, RU, accept=False, feedback="Нужно доработать.")
 
     # The admin compares and settles: the second grade stands.
     admin.goto(f"{live_server.url}/admin/cohorts/{cohort_id}/agreement")
