@@ -6,6 +6,7 @@ an announcement in Kazakh only, which a Russian-speaking student reads with the 
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 
@@ -22,9 +23,11 @@ def test_double_marking_and_an_announcement(live_server, phone, admin_account, t
         "--random-seed", "11",
     )  # fmt: skip
     cohort_id = int(re.search(r"cohort (\d+)", out).group(1))
-    first = make_reviewer(live_server, "first@example.org", "Первый Проверяющий", RU)
-    second = make_reviewer(live_server, "second@example.org", "Второй Проверяющий", RU)
-    student = "dana@example.org"
+    # Addresses of its own: the journeys share one live server and database.
+    tag = secrets.token_hex(3)
+    first = make_reviewer(live_server, f"first.{tag}@example.org", "Первый Проверяющий", RU)
+    second = make_reviewer(live_server, f"second.{tag}@example.org", "Второй Проверяющий", RU)
+    student = f"dana.{tag}@example.org"
     live_server.flask(
         "users", "create", "--email", student, "--name", "Дана Ахметова", "--password",
         DEMO_PASSWORD, "--role", "student", "--locale", RU,
