@@ -25,7 +25,7 @@ from flask import current_app, has_request_context, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.auth.identity import signed_in_id
+from app.auth.services import signed_in_id
 from app.extensions import db
 from app.homework.models import Notification
 
