@@ -111,7 +111,7 @@ def forget(user_ids: set[int] | None = None) -> None:
             _cache.pop(token_hash, None)
 
 
-def _signed_in_id() -> int | None:
+def signed_in_id() -> int | None:
     """The signed-in user's id, read from the identity key: after a commit the user's attributes
     are expired, and reading ``user.id`` would need a query the committed session refuses."""
     user = g.get("_login_user") if has_request_context() else None
@@ -160,7 +160,7 @@ def _after_commit(session_: Session) -> None:
         return
     changed = session_.info.pop(PENDING)
     forget(changed)
-    me = _signed_in_id()
+    me = signed_in_id()
     if me is not None and (changed is None or me in changed):
         session[IDENTITY_AT] = now()
 

@@ -21,6 +21,7 @@ from app.auth import password_resets, sessions, tokens
 from app.auth.feeds import new_calendar_token as new_calendar_token
 from app.auth.feeds import revoke_calendar_token as revoke_calendar_token
 from app.auth.feeds import user_for_calendar_token as user_for_calendar_token
+from app.auth.identity import signed_in_id as signed_in_id
 from app.auth.invitations import issue_invitation_token as issue_invitation_token
 from app.auth.jobs import send_password_reset
 from app.auth.models import EMAIL_MAX, NAME_MAX, RoleGrant, User

@@ -9,18 +9,9 @@ from flask import g
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Notification, Submission
+from app.homework.unread import kept_count
+from app.homework.unread import unread_count as unread_count
 from app.learning.models import Module
-
-
-def unread_count(user_id: int) -> int:
-    return (
-        db.session.scalar(
-            db.select(db.func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
 
 
 def recent(user_id: int, limit: int = 30):
@@ -37,8 +28,8 @@ def recent(user_id: int, limit: int = 30):
 
 
 def unread_counter(user) -> Callable[[], int]:
-    """For the navigation: the signed-in user's unread count, counted on first use (one
-    ``COUNT`` on the partial index's columns) and at most once per request; nothing for
+    """For the navigation: the signed-in user's unread count, on first use, at most once per
+    request, and from the worker's copy while it is fresh (``app.homework.unread``); nothing for
     anonymous visitors."""
 
     def count() -> int:
@@ -46,7 +37,7 @@ def unread_counter(user) -> Callable[[], int]:
             return 0
         cache = g.setdefault("unread_notices", {})
         if user.id not in cache:
-            cache[user.id] = unread_count(user.id)
+            cache[user.id] = kept_count(user.id, getattr(user, "login_token", None))
         return cache[user.id]
 
     return count

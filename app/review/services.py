@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, CursorResult, Row, and_, or_, update
+from sqlalchemy import ColumnElement, CursorResult, Row, Select, and_, or_, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -82,6 +82,20 @@ def scope(reviewer: User, cohort_ids: set[int] | None = None) -> ColumnElement[b
     )
 
 
+# One queue row: (submission id, author's name, module position, module title, attempt number,
+# language, submitted at, late).
+QUEUE_COLUMNS = (
+    Submission.id,
+    User.name,
+    Module.position,
+    Module.title,
+    Submission.attempt_no,
+    Submission.language,
+    Submission.submitted_at,
+    Submission.late,
+)
+
+
 def queue(
     reviewer: User,
     filters: QueueFilter,
@@ -89,20 +103,29 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     cohort_ids: set[int] | None = None,
-) -> tuple[Sequence[Row[Submission, str, Module]], dict[str, int]]:
-    """The filtered queue, oldest first, with the authors; and counts per state."""
+) -> tuple[Sequence[Row[Any]], dict[str, int]]:
+    """The filtered queue, oldest first, with the authors; and counts per state.
+
+    Rows are plain tuples of the columns the page shows (``QUEUE_COLUMNS``'s order): no ORM
+    objects are built for a list of fifty (issue 19)."""
     now = utcnow()
     if cohort_ids is None:  # read once for the list and the counts
         cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)
+    query = _filtered(db.select(*QUEUE_COLUMNS), reviewer, filters, now, cohort_ids)
+    rows = db.session.execute(query.limit(limit).offset(offset)).all()
+    return rows, counts(reviewer, now, cohort_ids)
+
+
+def _filtered(
+    query: Select[Any],
+    reviewer: User,
+    filters: QueueFilter,
+    now: datetime,
+    cohort_ids: set[int] | None,
+) -> Select[Any]:
+    """``query`` joined to the authors and modules, filtered, oldest first."""
     query = (
-        db.select(Submission, User.name, Module)
-        # the list shows none of the attempts' evidence, screenshots or reviews
-        .options(
-            lazyload(Submission.evidence),
-            lazyload(Submission.screenshots),
-            lazyload(Submission.review),
-        )
-        .join(User, User.id == Submission.user_id)
+        query.join(User, User.id == Submission.user_id)
         .join(Module, Module.id == Submission.module_id)
         .where(scope(reviewer, cohort_ids), _state_condition(filters.state, now))
     )
@@ -114,10 +137,7 @@ def queue(
         query = query.where(
             Submission.submitted_at <= now - timedelta(hours=filters.min_wait_hours)
         )
-    rows = db.session.execute(
-        query.order_by(Submission.submitted_at, Submission.id).limit(limit).offset(offset)
-    ).all()
-    return rows, counts(reviewer, now, cohort_ids)
+    return query.order_by(Submission.submitted_at, Submission.id)
 
 
 def counts(
@@ -206,12 +226,22 @@ def start_review(reviewer: User, submission: Submission) -> None:
 
 def claim_next(reviewer: User, filters: QueueFilter) -> Submission | None:
     """Claim the oldest waiting submission that matches; None when the queue is empty."""
-    rows, _ = queue(
-        reviewer,
-        QueueFilter(filters.module_id, filters.language, WAITING, filters.min_wait_hours),
-        limit=10,
-    )
-    for submission, _name, _module in rows:
+    waiting = QueueFilter(filters.module_id, filters.language, WAITING, filters.min_wait_hours)
+    candidates: Sequence[Submission] = db.session.scalars(
+        _filtered(
+            # a claim needs none of the attempts' evidence, screenshots or reviews
+            db.select(Submission).options(
+                lazyload(Submission.evidence),
+                lazyload(Submission.screenshots),
+                lazyload(Submission.review),
+            ),
+            reviewer,
+            waiting,
+            utcnow(),
+            None,
+        ).limit(10)
+    ).all()
+    for submission in candidates:
         if claim(reviewer, submission):
             return submission
     return None
@@ -336,15 +366,16 @@ def waiting_by_cohort(reviewer: User) -> int:
     )
 
 
-def modules_of(reviewer: User, cohort_ids: set[int] | None = None) -> list[Module]:
-    """The modules of the courses the reviewer's cohorts take (for the queue's filter)."""
+def modules_of(reviewer: User, cohort_ids: set[int] | None = None) -> list[Row[Any]]:
+    """The modules of the courses the reviewer's cohorts take (for the queue's filter): rows of
+    ``id``, ``position`` and ``title``, no ORM entities (issue 19)."""
     ids = cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
     if not ids:
         return []
     course_ids = db.select(Cohort.course_id).where(Cohort.id.in_(ids))
     return list(
-        db.session.scalars(
-            db.select(Module)
+        db.session.execute(
+            db.select(Module.id, Module.position, Module.title)
             .where(Module.course_id.in_(course_ids), Module.retired.is_(False))
             .order_by(Module.course_id, Module.position)
         )

@@ -200,8 +200,8 @@ def test_dashboard_query_count_does_not_grow_with_modules(
 def test_dashboard_and_module_page_statements(
     client, make_user, login, enrol, make_course, count_queries
 ):
-    """The signed-in user with roles (none: cached since the first request, ADR 0024); the
-    unread-notice count in the navigation (1); the
+    """The signed-in user with roles and the unread-notice count in the navigation (none:
+    both kept since the first request, ADR 0024); the
     dashboard's enrolments with cohort, course and modules (1), progress rows (1), homework
     states (1) and the newest announcements of the student's cohorts (1); a module page's
     course with its modules (1), enrolment (1), progress (1), homework (1), the module's
@@ -218,4 +218,4 @@ def test_dashboard_and_module_page_statements(
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         counts[url] = len([s for s in counter.statements if s.strip().upper() != "BEGIN"])
-    assert counts == {"/dashboard": 6, "/courses/counted/modules/m1": 8}
+    assert counts == {"/dashboard": 5, "/courses/counted/modules/m1": 7}
