@@ -19,13 +19,15 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, g, has_request_context, session
+from flask import current_app, has_request_context, session
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from app import worker_cache
 from app.auth.models import LoginSession, RoleGrant, User
 from app.extensions import db
 from app.policy import Role
+from app.worker_cache import signed_in_id as signed_in_id
 
 IDENTITY_AT = "_identity_at"
 MAX_ENTRIES = 20_000
@@ -111,17 +113,6 @@ def forget(user_ids: set[int] | None = None) -> None:
             _cache.pop(token_hash, None)
 
 
-def signed_in_id() -> int | None:
-    """The signed-in user's id, read from the identity key: after a commit the user's attributes
-    are expired, and reading ``user.id`` would need a query the committed session refuses."""
-    user = g.get("_login_user") if has_request_context() else None
-    if not getattr(user, "is_authenticated", False):
-        return None
-    state = inspect(user, raiseerr=False)
-    key = state.identity if state is not None else None
-    return int(key[0]) if key else None
-
-
 @event.listens_for(Session, "after_flush")
 def _after_flush(session_: Session, _context) -> None:
     changed: set[int] = set()
@@ -134,17 +125,14 @@ def _after_flush(session_: Session, _context) -> None:
             changed.add(obj.user_id)
     if changed:
         forget(changed)
-        pending = session_.info.get(PENDING, set())
-        if pending is not None:  # None: everyone, already
-            session_.info[PENDING] = pending | changed
+        worker_cache.note_changed(session_, PENDING, changed)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state) -> None:
     if (state.is_update or state.is_delete) and _touches(state.statement):
         forget()
-        session_info = state.session.info
-        session_info[PENDING] = None  # unknown rows: forget everything again at commit
+        worker_cache.note_changed(state.session, PENDING, None)  # unknown rows: all at commit
 
 
 def _touches(statement) -> bool:
@@ -154,18 +142,9 @@ def _touches(statement) -> bool:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session_: Session) -> None:
-    """Forget again after the commit (a request in another thread may have cached the old row
-    between the flush and the commit), and stamp the cookie of the user who changed."""
-    if PENDING not in session_.info:
-        return
-    changed = session_.info.pop(PENDING)
-    forget(changed)
-    me = signed_in_id()
-    if me is not None and (changed is None or me in changed):
-        session[IDENTITY_AT] = now()
+    worker_cache.after_commit(session_, PENDING, forget, IDENTITY_AT, lambda: now())
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session_: Session) -> None:
-    if session_.info.pop(PENDING, False) is not False:
-        forget()
+    worker_cache.after_rollback(session_, PENDING, forget)

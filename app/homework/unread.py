@@ -25,7 +25,7 @@ from flask import current_app, has_request_context, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.auth.services import signed_in_id
+from app import worker_cache
 from app.extensions import db
 from app.homework.models import Notification
 
@@ -92,9 +92,7 @@ def _after_flush(session_: Session, _context) -> None:
     }
     if changed:
         forget(changed)
-        pending = session_.info.get(PENDING, set())
-        if pending is not None:  # None: everyone, already
-            session_.info[PENDING] = pending | changed
+        worker_cache.note_changed(session_, PENDING, changed)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -103,23 +101,14 @@ def _on_execute(state) -> None:
         state.statement, "table", None
     ) in _TABLES:  # the ORM's statements name an annotated copy of the table: equal, not same
         forget()
-        state.session.info[PENDING] = None  # unknown rows: forget everything again at commit
+        worker_cache.note_changed(state.session, PENDING, None)  # unknown rows: all at commit
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session_: Session) -> None:
-    """Forget again after the commit (another thread may have counted the old rows between the
-    flush and the commit), and stamp the cookie of the user whose notices changed."""
-    if PENDING not in session_.info:
-        return
-    changed = session_.info.pop(PENDING)
-    forget(changed)
-    me = signed_in_id()
-    if me is not None and (changed is None or me in changed):
-        session[NOTICES_AT] = now()
+    worker_cache.after_commit(session_, PENDING, forget, NOTICES_AT, lambda: now())
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session_: Session) -> None:
-    if session_.info.pop(PENDING, False) is not False:
-        forget()
+    worker_cache.after_rollback(session_, PENDING, forget)

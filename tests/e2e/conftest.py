@@ -346,10 +346,8 @@ def journey_state() -> dict:
 
 
 def make_reviewer(live_server, email: str, name: str, locale: str = "ru") -> str:
-    live_server.flask(
-        "users", "create", "--email", email, "--name", name, "--password", DEMO_PASSWORD,
-        "--role", "reviewer", "--locale", locale,
-    )  # fmt: skip
+    account = ["--email", email, "--name", name, "--password", DEMO_PASSWORD, "--locale", locale]
+    live_server.flask("users", "create", *account, "--role", "reviewer")
     return email
 
 

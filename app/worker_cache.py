@@ -1,0 +1,56 @@
+"""What the per-worker caches of ADR 0024 (the signed-in identity, the unread-notice count) share:
+how a unit of work that changes their rows makes them forget, and tells the browser.
+
+A cache notes the users whose rows a flush changed (``None``: unknown rows, everyone) in the
+session's ``info`` under its own key; at commit it forgets them again (another thread may have
+read the old rows between the flush and the commit) and stamps the cookie of the signed-in user
+if they were among them, so every worker reloads for that browser; at rollback it forgets all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import g, has_request_context, session
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+Forget = Callable[[set[int] | None], None]
+
+
+def signed_in_id() -> int | None:
+    """The signed-in user's id, read from the identity key: after a commit the user's attributes
+    are expired, and reading ``user.id`` would need a query the committed session refuses."""
+    user = g.get("_login_user") if has_request_context() else None
+    if not getattr(user, "is_authenticated", False):
+        return None
+    state = inspect(user, raiseerr=False)
+    key = state.identity if state is not None else None
+    return int(key[0]) if key else None
+
+
+def note_changed(session_: Session, key: str, changed: set[int] | None) -> None:
+    """Remember for the commit that ``changed`` users' rows changed (None: any user's)."""
+    if changed is None:
+        session_.info[key] = None
+        return
+    pending = session_.info.get(key, set())
+    if pending is not None:  # None: everyone, already
+        session_.info[key] = pending | changed
+
+
+def after_commit(
+    session_: Session, key: str, forget: Forget, cookie_key: str, now: Callable[[], float]
+) -> None:
+    if key not in session_.info:
+        return
+    changed = session_.info.pop(key)
+    forget(changed)
+    me = signed_in_id()
+    if me is not None and (changed is None or me in changed):
+        session[cookie_key] = now()
+
+
+def after_rollback(session_: Session, key: str, forget: Forget) -> None:
+    if session_.info.pop(key, False) is not False:
+        forget(None)
