@@ -189,6 +189,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # First of all the hooks (the limiter's and the login's run before ours): a safe request's
+    # statements, whichever hook makes them, run outside a transaction (ADR 0026).
+    app.before_request_funcs.setdefault(None, []).insert(0, connections.start_request)
+
     @app.before_request
     def start_request() -> None:
         g.request_id = logs.request_id()

@@ -33,6 +33,17 @@ IDLE_SINCE = "tekser.idle_since"
 DEFAULT_PING_AFTER = 10.0
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+READ_ONLY_REQUEST = "reads_outside_a_transaction"
+
+
+def start_request() -> None:
+    """A request the app dispatches (its hooks run, unlike a bare ``test_request_context``)
+    that is safe reads outside a transaction on PostgreSQL."""
+    if request.method in SAFE_METHODS:
+        g.setdefault(READ_ONLY_REQUEST, True)
+
+
 def may_write() -> bool:
     """Whether the transaction starting now may write: a request of an unsafe method, or work
     outside a request (a CLI command, a job). An error page rendered after a failed write only
@@ -41,7 +52,7 @@ def may_write() -> bool:
         return False
     if has_request_context():
         # No GET writes (tests/test_get_writes_nothing.py), so a safe method only reads.
-        return request.method not in ("GET", "HEAD", "OPTIONS")
+        return request.method not in SAFE_METHODS
     return True
 
 
@@ -75,7 +86,7 @@ def _on_connect(dbapi_connection, _record) -> None:
 def _on_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
-    elif connection.dialect.name == "postgresql" and not may_write():
+    elif connection.dialect.name == "postgresql" and has_app_context() and g.get(READ_ONLY_REQUEST):
         _read_outside_a_transaction(connection)
 
 

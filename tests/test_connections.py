@@ -21,6 +21,7 @@ def _dbapi():
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_safe_request_reads_outside_a_transaction(app, method):
     with app.test_request_context("/", method=method):
+        app.preprocess_request()  # the request hooks, as for a dispatched request
         assert db.session.execute(db.text("SELECT 1")).scalar() == 1
         dbapi = _dbapi()
         assert dbapi.autocommit is True
@@ -38,10 +39,22 @@ def test_a_safe_request_reads_outside_a_transaction(app, method):
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
 def test_an_unsafe_request_runs_in_one_transaction(app, method):
     with app.test_request_context("/", method=method):
+        app.preprocess_request()
         db.session.execute(db.text("SELECT 1"))
         dbapi = _dbapi()
         assert dbapi.autocommit is False
         assert dbapi.info.transaction_status.name == "INTRANS"
+        db.session.rollback()
+
+
+@pg_only
+def test_work_in_a_bare_request_context_keeps_its_transaction(app):
+    """Code that runs in a request context the app did not dispatch (a shell, a test, a job
+    in immediate mode) is not a safe request: its writes and SAVEPOINTs work as anywhere."""
+    with app.test_request_context("/"):
+        with db.session.begin_nested():
+            db.session.execute(db.text("SELECT 1"))
+        assert _dbapi().autocommit is False
         db.session.rollback()
 
 
