@@ -38,6 +38,7 @@ from app.audit import models as _audit_models  # noqa: F401
 from app.audit import services as audit
 from app.auth import models as _auth_models  # noqa: F401
 from app.auth import sessions as _auth_sessions  # noqa: F401
+from app.auth.cookie import DailyRefreshSessionInterface
 from app.certificates import models as _certificates_models  # noqa: F401
 from app.certificates import receivers as certificate_receivers
 from app.cohorts import models as _cohorts_models  # noqa: F401
@@ -165,6 +166,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     jobs.init_app(app)
     login_manager.init_app(app)
+    app.session_interface = DailyRefreshSessionInterface()
     login_manager.session_protection = "basic"
 
 
