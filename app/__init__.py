@@ -8,11 +8,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, g, has_app_context, has_request_context, request
+from flask import Flask, Response, g, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -23,6 +21,7 @@ from app import (
     assets,
     cli,
     compression,
+    connections,
     errors,
     i18n,
     jobs,
@@ -39,6 +38,7 @@ from app.audit import models as _audit_models  # noqa: F401
 from app.audit import services as audit
 from app.auth import models as _auth_models  # noqa: F401
 from app.auth import sessions as _auth_sessions  # noqa: F401
+from app.auth.cookie import DailyRefreshSessionInterface
 from app.certificates import models as _certificates_models  # noqa: F401
 from app.certificates import receivers as certificate_receivers
 from app.cohorts import models as _cohorts_models  # noqa: F401
@@ -156,7 +156,7 @@ def _refuse_unknown_hosts(app: Flask, config_class: type[ProductionConfig]) -> N
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    _sqlite_transactions()
+    connections.install()
     # Flask-Migrate (Alembic) loads only when something migrates: web workers never do.
     migrate.init_app(app, db, directory=str(shipped_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
@@ -166,56 +166,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     jobs.init_app(app)
     login_manager.init_app(app)
+    app.session_interface = DailyRefreshSessionInterface()
     login_manager.session_protection = "basic"
-
-
-def _sqlite_transactions() -> None:
-    """Per-connection settings. SQLite as a real transactional database: foreign keys enforced,
-    and SAVEPOINTs that do not commit the outer transaction (pysqlite's own transaction handling
-    gets both wrong; this is SQLAlchemy's documented recipe). PostgreSQL without JIT.
-
-    SQLite allows one writer at a time. A transaction that reads first and writes later
-    (a plain deferred ``BEGIN``) cannot wait for the lock when another writer got in between:
-    SQLite answers "database is locked" at once. So every transaction that may write takes the
-    write lock up front (``BEGIN IMMEDIATE``) and waits for it (the connection's busy timeout);
-    safe requests (GET, HEAD, OPTIONS) keep a deferred ``BEGIN`` and read concurrently, which
-    WAL journal mode lets them do while a writer works (ADR 0008, concurrent requests)."""
-    if getattr(_sqlite_transactions, "done", False):
-        return
-    _sqlite_transactions.done = True
-
-    @event.listens_for(Engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        if type(dbapi_connection).__module__.startswith("psycopg"):
-            # Short OLTP queries: PostgreSQL's JIT costs more to compile than it saves here.
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute("SET jit = off")
-            dbapi_connection.commit()
-        if type(dbapi_connection).__module__.startswith("sqlite3"):
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            # Readers do not block the writer nor it them (an in-memory database stays "memory").
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-    @event.listens_for(Engine, "begin")
-    def on_begin(connection):
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
-
-
-def may_write() -> bool:
-    """Whether the transaction starting now may write: a request of an unsafe method, or work
-    outside a request (a CLI command, a job). An error page rendered after a failed write only
-    reads (``g.read_only``), so it does not queue for the lock again."""
-    if has_app_context() and g.get("read_only"):
-        return False
-    if has_request_context():
-        # No GET writes (tests/test_get_writes_nothing.py), so a safe method only reads.
-        return request.method not in ("GET", "HEAD", "OPTIONS")
-    return True
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -239,6 +191,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # First of all the hooks (the limiter's and the login's run before ours): a safe request's
+    # statements, whichever hook makes them, run outside a transaction (ADR 0026).
+    app.before_request_funcs.setdefault(None, []).insert(0, connections.start_request)
+
     @app.before_request
     def start_request() -> None:
         g.request_id = logs.request_id()

@@ -10,6 +10,8 @@ from flask import current_app, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 # Each language named in itself, for the switcher.
@@ -79,6 +81,21 @@ def install_template_gettext(app) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
     )
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables):
+        """Jinja's new-style ``gettext`` (marked safe under autoescape, then formatted with
+        ``variables``), without its detours: ``_`` is this function itself, not an alias that
+        resolves ``gettext`` again, and a text with neither variables nor a ``%`` (most of
+        them) is not formatted, which with ``Markup`` meant escaping an empty mapping."""
+        text = catalogue().ugettext(string)
+        if eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 (the catalogue is ours, as in Jinja's own)
+        if variables or "%" in text:
+            return text % variables
+        return text
+
+    app.jinja_env.globals.update(gettext=gettext, _=gettext)
 
 
 def zone(name: str | None) -> ZoneInfo | None:

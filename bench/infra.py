@@ -108,9 +108,10 @@ class Stack:
         workers: int,
         timeout: int = 120,
         worker_class: str = "sync",
+        options: tuple[str, ...] = (),
     ) -> tuple[str, int]:
-        """gunicorn (sync workers, or gthread with 4 threads each) on a free loopback port;
-        returns (base URL, master pid)."""
+        """gunicorn (sync workers, or gthread with 4 threads each) on a free loopback port, with
+        ``options`` (e.g. the deployment's config file); returns (base URL, master pid)."""
         threads = ["--threads", "4"] if worker_class == "gthread" else []
         port = free_port()
         log = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
@@ -128,6 +129,7 @@ class Stack:
                 str(timeout),
                 "--backlog",
                 "2048",
+                *options,
                 target,
             ],
             cwd=ROOT,
@@ -227,6 +229,18 @@ def cpu_seconds(pid: int) -> float:
         if fields:
             total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
     return total / CLK_TCK
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional set size: the pages a process shares (a preloading master's with its
+    workers) divided among the processes sharing them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def rss_mib(pid: int, field: str = "VmRSS") -> float:

@@ -202,6 +202,17 @@ def other_rows(results: dict) -> list[list[str]]:
                 INFO,
             ]
         )
+        if "pss_ratio" in memory:
+            rows.append(
+                [
+                    "memory per worker, the master's share included (PSS)",
+                    f"{_fmt(memory['tekser_pss_per_worker'])} MiB",
+                    f"{_fmt(memory['floor_pss_per_worker'])} MiB",
+                    f"{_fmt(memory['pss_ratio'], 2)}×",
+                    "",
+                    INFO,
+                ]
+            )
     return rows
 
 
@@ -221,7 +232,9 @@ def write(results: dict) -> str:
             "",
             f"{meta['started']} · {meta['cores']} cores · gunicorn {meta['workers']} "
             f"{meta.get('worker_class', 'sync')} "
-            f"workers for Tekser and the floor · PostgreSQL {meta.get('postgres', '?')} · "
+            f"workers for Tekser (the deployment's config) and the floor"
+            f"{' (both preloaded)' if meta.get('preload') else ''} · "
+            f"PostgreSQL {meta.get('postgres', '?')} · "
             f"{meta['rounds']} round(s) of {meta['warmup']} s warm-up + {meta['duration']} s "
             f"at 16 and 64 connections · medians over rounds · total {meta.get('elapsed_s')} s",
             "",

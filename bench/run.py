@@ -23,12 +23,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report, scale
-from bench.infra import ROOT, Stack, children, ensure_wrk, rss_mib, say
+from bench.infra import ROOT, Stack, children, ensure_wrk, pss_mib, rss_mib, say
 from bench.load import Target, measure
 from bench.login import login_throughput
 from bench.targets import PAGES, SCALE_EXPORTS, SCALE_PAGES
 
 WORKERS = 2
+DEPLOYED = ("--config", "python:app.ops.gunicorn_config")
+
+
+def server_pss(master: int) -> float:
+    return pss_mib(master) + sum(pss_mib(p) for p in children(master))
+
+
 CONNECTIONS = (16, 64)
 LOGS = Path(tempfile.gettempdir()) / "tekser-bench-logs"
 
@@ -41,6 +48,11 @@ def options() -> argparse.Namespace:
         choices=("sync", "gthread"),
         default="sync",
         help="gunicorn worker class of both servers (gthread: 4 threads a worker)",
+    )
+    parser.add_argument(
+        "--preload",
+        action="store_true",
+        help="load each app once in its gunicorn master (GUNICORN_PRELOAD=1 in a deployment)",
     )
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--warmup", type=float, help="seconds of wrk before each measured run")
@@ -173,9 +185,14 @@ def available_targets(base: str, master: int, seed: dict, results: dict) -> list
 
 def load_section(args, stack: Stack, seed: dict, main_env, floor_env, results) -> None:
     kind = {"workers": WORKERS, "worker_class": args.worker_class}
-    base, master = stack.start_gunicorn("tekser", "app:create_app()", main_env, **kind)
+    # Tekser as deployed (deploy/systemd: JSON logs, multiprocess metrics); --preload loads
+    # both apps once in their masters (GUNICORN_PRELOAD=1 in a deployment).
+    preload = ("--preload",) if args.preload else ()
+    base, master = stack.start_gunicorn(
+        "tekser", "app:create_app()", main_env, options=(*DEPLOYED, *preload), **kind
+    )
     floor, floor_master = stack.start_gunicorn(
-        "floor", "bench.floor.app:create_app()", floor_env, **kind
+        "floor", "bench.floor.app:create_app()", floor_env, options=preload, **kind
     )
     floor_target = Target("floor", floor + "/", floor_master)
     targets = available_targets(base, master, seed, results)
@@ -197,12 +214,19 @@ def load_section(args, stack: Stack, seed: dict, main_env, floor_env, results) -
     tekser_rss = [rss_mib(p) for p in children(master)]
     floor_rss = [rss_mib(p) for p in children(floor_master)]
     mean_t, mean_f = sum(tekser_rss) / len(tekser_rss), sum(floor_rss) / len(floor_rss)
+    # What a worker costs the machine: the server's proportional set sizes (master included:
+    # it holds the preloaded app the workers share) divided by the workers.
+    share_t = server_pss(master) / len(tekser_rss)
+    share_f = server_pss(floor_master) / len(floor_rss)
     results["memory"] = {
         "tekser_mib": mean_t,
         "floor_mib": mean_f,
         "ratio": mean_t / mean_f,
         "tekser_workers": tekser_rss,
         "floor_workers": floor_rss,
+        "tekser_pss_per_worker": share_t,
+        "floor_pss_per_worker": share_f,
+        "pss_ratio": share_t / share_f,
     }
     stack.stop("floor")
     results["login"] = login_throughput(
@@ -305,6 +329,7 @@ def main() -> None:
             "cores": os.cpu_count(),
             "workers": WORKERS,
             "worker_class": args.worker_class,
+            "preload": args.preload,
             "rounds": args.rounds,
             "warmup": args.warmup,
             "duration": args.duration,

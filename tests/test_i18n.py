@@ -105,3 +105,22 @@ def test_template_gettext_follows_force_locale_inside_a_request(app):
     assert before == after == "Выйти"
     assert inside == "Шығу"
     assert english == "Log out"
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_gettext_renders_as_jinjas_own_new_style(app, autoescape):
+    """app/i18n.py's shorter ``_``/``gettext`` gives exactly what Jinja's new-style one gives:
+    safe under autoescape with escaped variables, ``%%`` of a trans block as ``%``, plain in a
+    text (email) template."""
+    from jinja2 import Environment
+
+    source = (
+        "{{ _('Log out') }}|{{ gettext('Log out') }}|{{ _('%(n)s & more', n='<b>') }}|"
+        "{% trans %}100% <i>sure</i>{% endtrans %}|{% trans x='<y>' %}{{ x }} %{% endtrans %}|"
+        "{{ _('50%% off') }}"
+    )
+    stock = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    stock.install_gettext_callables(lambda s: s, lambda s, p, n: s if n == 1 else p, newstyle=True)
+    ours = app.jinja_env.overlay(autoescape=autoescape)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert ours.from_string(source).render() == stock.from_string(source).render()

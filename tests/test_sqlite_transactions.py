@@ -3,7 +3,7 @@ lock up front (BEGIN IMMEDIATE) while safe requests read with a deferred BEGIN."
 
 import pytest
 
-from app import may_write
+from app.connections import may_write
 from app.extensions import db
 from tests.fixtures.app import ON_POSTGRES
 
