@@ -13,6 +13,7 @@
   (issue 19). Under READ COMMITTED each statement takes a fresh snapshot inside a transaction
   too, so a page reads nothing different; a safe request writes nothing
   (tests/test_get_writes_nothing.py), except the audit rows of a refused one, each a statement.
+  A streamed export's server-side cursor needs a transaction: it gets one, just before it.
 - **Stale connections** (a database restart, a dropped idle connection) are found by pinging a
   connection that has sat in the pool longer than ``POOL_PING_AFTER`` seconds before handing it
   out, not every connection on every request: a busy worker's connection was in use a moment
@@ -63,6 +64,7 @@ def install() -> None:
     install.done = True  # type: ignore[attr-defined]
     event.listen(Engine, "connect", _on_connect)
     event.listen(Engine, "begin", _on_begin)
+    event.listen(Engine, "before_cursor_execute", _on_before_cursor_execute)
     event.listen(Pool, "checkout", _on_checkout)
     event.listen(Pool, "checkin", _on_checkin)
 
@@ -101,6 +103,16 @@ def _read_outside_a_transaction(connection) -> None:
         return
     dbapi_connection.autocommit = True
     fairy.info[READS_AUTOCOMMIT] = True
+
+
+def _on_before_cursor_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+    """A server-side cursor (``stream_results``: the exports) needs a transaction: a safe
+    request that streams takes one here, before its ``DECLARE``, until the request ends."""
+    if not hasattr(cursor, "name") or not conn.connection.info.get(READS_AUTOCOMMIT):
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.autocommit and dbapi_connection.info.transaction_status.name == "IDLE":
+        dbapi_connection.autocommit = False
 
 
 def _on_checkin(dbapi_connection, record) -> None:

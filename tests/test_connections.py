@@ -58,6 +58,29 @@ def test_work_in_a_bare_request_context_keeps_its_transaction(app):
         db.session.rollback()
 
 
+@pg_only
+def test_a_streamed_export_in_a_safe_request_gets_its_transaction(
+    app, client, course, make_user, login
+):
+    """The exports read through server-side cursors (``DECLARE``), which need a transaction:
+    a GET that streams one takes it just before, on an app that runs as production does (not
+    inside a test's outer transaction, where the exports' own tests run)."""
+    _course_id, cohort_id = course
+    login(client, make_user("admin"))
+    for path in ("students.csv", "grades.csv"):
+        response = client.get(f"/admin/cohorts/{cohort_id}/export/{path}")
+        assert response.status_code == 200
+        assert response.get_data().startswith("\ufeff".encode())
+    with app.test_request_context("/", method="GET"):
+        app.preprocess_request()
+        rows = db.session.execute(
+            db.select(db.literal(1)), execution_options={"stream_results": True}
+        )
+        assert rows.scalar() == 1
+        assert _dbapi().info.transaction_status.name == "INTRANS"
+        db.session.rollback()
+
+
 def _pings(monkeypatch) -> list[bool]:
     seen: list[bool] = []
     real = connections._alive
