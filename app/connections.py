@@ -65,6 +65,7 @@ def install() -> None:
     event.listen(Engine, "connect", _on_connect)
     event.listen(Engine, "begin", _on_begin)
     event.listen(Engine, "before_cursor_execute", _on_before_cursor_execute)
+    event.listen(Engine, "savepoint", _on_savepoint)
     event.listen(Pool, "checkout", _on_checkout)
     event.listen(Pool, "checkin", _on_checkin)
 
@@ -108,7 +109,17 @@ def _read_outside_a_transaction(connection) -> None:
 def _on_before_cursor_execute(conn, cursor, statement, parameters, context, executemany) -> None:
     """A server-side cursor (``stream_results``: the exports) needs a transaction: a safe
     request that streams takes one here, before its ``DECLARE``, until the request ends."""
-    if not hasattr(cursor, "name") or not conn.connection.info.get(READS_AUTOCOMMIT):
+    if hasattr(cursor, "name"):
+        _take_a_transaction(conn)
+
+
+def _on_savepoint(conn, _name) -> None:
+    """So does a SAVEPOINT (``begin_nested``), should a safe request ever make one."""
+    _take_a_transaction(conn)
+
+
+def _take_a_transaction(conn) -> None:
+    if not conn.connection.info.get(READS_AUTOCOMMIT):
         return
     dbapi_connection = conn.connection.dbapi_connection
     if dbapi_connection.autocommit and dbapi_connection.info.transaction_status.name == "IDLE":

@@ -81,6 +81,17 @@ def test_a_streamed_export_in_a_safe_request_gets_its_transaction(
         db.session.rollback()
 
 
+@pg_only
+def test_a_savepoint_in_a_safe_request_gets_its_transaction(app):
+    with app.test_request_context("/", method="GET"):
+        app.preprocess_request()
+        db.session.execute(db.text("SELECT 1"))
+        with db.session.begin_nested():
+            db.session.execute(db.text("SELECT 2"))
+        assert _dbapi().info.transaction_status.name == "INTRANS"
+        db.session.rollback()
+
+
 def _pings(monkeypatch) -> list[bool]:
     seen: list[bool] = []
     real = connections._alive
