@@ -50,9 +50,10 @@ def options() -> argparse.Namespace:
         help="gunicorn worker class of both servers (gthread: 4 threads a worker)",
     )
     parser.add_argument(
-        "--preload",
-        action="store_true",
-        help="load each app once in its gunicorn master (GUNICORN_PRELOAD=1 in a deployment)",
+        "--no-preload",
+        dest="preload",
+        action="store_false",
+        help="load the apps in each worker (GUNICORN_PRELOAD=0), not once in the masters",
     )
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--warmup", type=float, help="seconds of wrk before each measured run")
@@ -185,11 +186,12 @@ def available_targets(base: str, master: int, seed: dict, results: dict) -> list
 
 def load_section(args, stack: Stack, seed: dict, main_env, floor_env, results) -> None:
     kind = {"workers": WORKERS, "worker_class": args.worker_class}
-    # Tekser as deployed (deploy/systemd: JSON logs, multiprocess metrics); --preload loads
-    # both apps once in their masters (GUNICORN_PRELOAD=1 in a deployment).
+    # Tekser as deployed (deploy/systemd: JSON logs, multiprocess metrics, the app preloaded
+    # in the master unless --no-preload); the floor preloaded likewise.
+    main_env = {**main_env, "GUNICORN_PRELOAD": "1" if args.preload else "0"}
     preload = ("--preload",) if args.preload else ()
     base, master = stack.start_gunicorn(
-        "tekser", "app:create_app()", main_env, options=(*DEPLOYED, *preload), **kind
+        "tekser", "app:create_app()", main_env, options=DEPLOYED, **kind
     )
     floor, floor_master = stack.start_gunicorn(
         "floor", "bench.floor.app:create_app()", floor_env, options=preload, **kind

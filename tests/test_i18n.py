@@ -119,7 +119,7 @@ def test_template_gettext_renders_as_jinjas_own_new_style(app, autoescape):
         "{% trans %}100% <i>sure</i>{% endtrans %}|{% trans x='<y>' %}{{ x }} %{% endtrans %}|"
         "{{ _('50%% off') }}"
     )
-    stock = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    stock = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)  # noqa: S701
     stock.install_gettext_callables(lambda s: s, lambda s, p, n: s if n == 1 else p, newstyle=True)
     ours = app.jinja_env.overlay(autoescape=autoescape)
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
