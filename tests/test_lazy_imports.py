@@ -1,8 +1,9 @@
 """A web worker serving the everyday pages, signed in or not, loads none of the libraries that
 only rare paths need (issue 19, a worker's memory): Pillow (an upload), icalendar (the iCal
 feed), PyYAML (reading a course), markdown-it and nh3 (rendering Markdown), email-validator
-(checking an address), cryptography's Ed25519 (signing or checking a credential), and the
-narration. Those paths import them when they run; their own tests cover that they still work.
+(checking an address), cryptography's Ed25519 (signing or checking a credential), the
+narration, and the ``flask`` commands' modules. Those paths import them when they run; their
+own tests cover that they still work.
 
 The pages are requested in a fresh interpreter (``sys.modules`` of this one holds whatever the
 test run has loaded), on the test database that the fixtures filled here."""
@@ -15,6 +16,7 @@ import sys
 
 import pytest
 
+from app.cli import COMMANDS
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort
 from app.extensions import db
@@ -29,6 +31,8 @@ LAZY = (
     "email_validator",
     "cryptography.hazmat.primitives.asymmetric.ed25519",
     "app.learning.narration",
+    # the ``flask`` commands (registered by every app, imported when the command line uses them)
+    *sorted({module for module, _ in COMMANDS.values()}),
 )
 
 SCRIPT = """
@@ -51,7 +55,7 @@ print(json.dumps({"statuses": statuses, "loaded": [m for m in %r if m in sys.mod
 @pytest.fixture
 def signed_in(app, make_user, login, course, enrol):
     """Session cookies of a student, the cohort's reviewer and an admin."""
-    course_id, cohort_id = course
+    _course_id, cohort_id = course
     student, reviewer, admin = (make_user(r) for r in (Role.STUDENT, Role.REVIEWER, Role.ADMIN))
     enrol(student, cohort_id)
     with app.app_context():
