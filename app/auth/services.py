@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -57,6 +56,10 @@ def normalise_email(raw: str) -> str:
     Non-ASCII local parts are refused (they are where look-alike letters and zero-width
     characters hide); international domains are kept in their ASCII (punycode) form.
     """
+    # Imported here: a web worker serving pages to signed-in users never checks an address
+    # (issue 19, a worker's memory).
+    from email_validator import EmailNotValidError, validate_email
+
     raw = (raw or "").strip()
     if not raw or len(raw) > EMAIL_MAX:
         raise AccountError(_l("Enter a valid email address."))

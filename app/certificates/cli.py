@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask.cli import AppGroup
 
 from app.auth.models import User
@@ -31,6 +30,8 @@ def keygen(pem_path: str | None) -> None:
     Keep the private key secret. When replacing a key, move the old public key to
     CERT_RETIRED_PUBLIC_KEYS (with its old id) so credentials it signed still verify.
     """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     if pem_path:
         path = Path(pem_path)

@@ -14,8 +14,6 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-
 from app.certificates import jsonld
 from app.certificates.keys import IssuerKeys, b58decode, b58encode
 
@@ -65,7 +63,9 @@ def verify(document: dict[str, Any], keys: IssuerKeys) -> bool:
     value = proof.get("proofValue", "")
     if public is None or not isinstance(value, str) or not value.startswith("z"):
         return False
-    from pyld.jsonld import JsonLdError  # pyld loads only when a credential is checked
+    # pyld and cryptography load only when a credential is checked (issue 19)
+    from cryptography.exceptions import InvalidSignature
+    from pyld.jsonld import JsonLdError
 
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     try:

@@ -17,12 +17,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
 from app import links
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+# cryptography's primitives (about 9 MiB) are imported by the functions that use a key: a web
+# worker loads them when it first signs or checks a credential, not to serve pages (issue 19).
 
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub
@@ -52,11 +60,15 @@ def b58decode(text: str) -> bytes:
 
 
 def public_multibase(public: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "z" + b58encode(ED25519_PUB + raw)
 
 
 def secret_multibase(private: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = private.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
@@ -64,6 +76,8 @@ def secret_multibase(private: Ed25519PrivateKey) -> str:
 
 
 def public_from_multibase(value: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     data = b58decode(value[1:]) if value.startswith("z") else b""
     if len(data) != 34 or not data.startswith(ED25519_PUB):
         raise ValueError("not an Ed25519 Multikey public key")
@@ -71,6 +85,8 @@ def public_from_multibase(value: str) -> Ed25519PublicKey:
 
 
 def private_from_multibase(value: str) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     data = b58decode(value.strip()[1:]) if value.strip().startswith("z") else b""
     if len(data) != 34 or not data.startswith(ED25519_PRIV):
         raise ValueError("CERT_SIGNING_KEY is not an Ed25519 secretKeyMultibase (z3u2...)")
@@ -78,6 +94,8 @@ def private_from_multibase(value: str) -> Ed25519PrivateKey:
 
 
 def private_to_pem(private: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -86,6 +104,9 @@ def private_to_pem(private: Ed25519PrivateKey) -> bytes:
 
 
 def private_from_pem(data: bytes) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = serialization.load_pem_private_key(data, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("the signing key file does not hold an Ed25519 key")
@@ -139,6 +160,8 @@ def _retired(config_value) -> dict[str, str]:
 
 def _dev_key(instance_path: str) -> Ed25519PrivateKey:
     """One key per instance folder, made on first use (an atomic create: no two writers race)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = Path(instance_path) / DEV_KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

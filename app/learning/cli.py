@@ -13,9 +13,6 @@ from flask.cli import AppGroup
 from app.learning.content import LANGS
 from app.learning.content.importer import import_course
 from app.learning.content.spec import PIECES, CourseSpec, read_course
-from app.learning.narration import render_course
-from app.learning.narration.speech import SpeechError
-from app.learning.narration.video import VideoError
 from app.unit_of_work import commit
 
 courses = AppGroup("courses", help="Check and import course folders (courses/FORMAT.md).")
@@ -108,6 +105,12 @@ def render_videos_command(
     """Narrate each module of the course folder PATH with a synthetic voice: an MP4 per module
     and language under MEDIA_WORK_DIR, and the captions re-timed to it (written back to PATH).
     A module with a real recording in module.yaml is left alone."""
+    # Imported by this command only: every web worker registers the command group, and the
+    # narration brings Pillow (issue 19, a worker's memory).
+    from app.learning.narration import render_course
+    from app.learning.narration.speech import SpeechError
+    from app.learning.narration.video import VideoError
+
     spec = read_course(path)
     if spec.errors:
         _report(spec)

@@ -6,12 +6,12 @@ nothing."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from app.auth import services as accounts
 from app.auth.models import User
@@ -22,9 +22,15 @@ from app.learning.content import pick
 from app.links import external_url
 from app.policy import public
 
+if TYPE_CHECKING:
+    # Imported where a feed is built: only this route needs it (issue 19, a worker's memory).
+    from icalendar import Calendar, Event
+
 
 def build_calendar(user: User) -> Calendar:
     """The user's dates in every course they take."""
+    from icalendar import Calendar
+
     enrolments = services.enrolments_with_courses(user.id)
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "tekser.local"
     now = utcnow()
@@ -76,6 +82,8 @@ def build_calendar(user: User) -> Calendar:
 
 
 def _event(uid: str, summary: str, at, url: str, now) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", now)

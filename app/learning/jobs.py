@@ -13,11 +13,6 @@ from pathlib import Path
 from flask import current_app
 
 from app.jobs import huey
-from app.learning.content.importer import import_course
-from app.learning.content.spec import read_course
-from app.learning.narration import render_course
-from app.learning.narration.speech import SpeechError
-from app.learning.narration.video import VideoError
 from app.unit_of_work import commit, in_app_context
 
 
@@ -27,6 +22,14 @@ def render_course_videos(path: str) -> int:
     """Narrate what is new or changed in the course folder at ``path``; how many videos were
     made. If the captions were re-timed, the course is imported again, so the transcript and
     the caption tracks the module pages serve match the new videos."""
+    # Imported here, on the queue's consumer: a web worker that only enqueues this never loads
+    # the course reader (PyYAML) or the narration (Pillow) (issue 19, a worker's memory).
+    from app.learning.content.importer import import_course
+    from app.learning.content.spec import read_course
+    from app.learning.narration import render_course
+    from app.learning.narration.speech import SpeechError
+    from app.learning.narration.video import VideoError
+
     spec = read_course(path)
     if spec.errors:
         current_app.logger.error(

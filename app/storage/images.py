@@ -19,13 +19,18 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageFile, ImageOps
 
 from app.storage.selection import backend
 from app.storage.transactions import written
+
+if TYPE_CHECKING:
+    # Pillow is imported where an upload is decoded, not here: a web worker that only serves
+    # pages never needs it (issue 19, a worker's memory).
+    from PIL import Image
 
 # Magic bytes -> our format name. Decided from the content, never from the filename or the
 # client's content type.
@@ -109,6 +114,8 @@ def sniff_format(data: bytes) -> str | None:
 
 def _reencode(data: bytes, fmt: str) -> tuple[bytes, int, int]:
     """Decode within the pixel budget and encode the first frame's pixels afresh."""
+    from PIL import Image, ImageFile
+
     config = current_app.config
     max_pixels = config.get("UPLOAD_MAX_PIXELS", 50_000_000)
     max_side = config.get("UPLOAD_MAX_SIDE", 2560)
@@ -128,6 +135,8 @@ def _reencode(data: bytes, fmt: str) -> tuple[bytes, int, int]:
 
 
 def _decode(data: bytes, fmt: str, max_pixels: int, max_side: int) -> Image.Image:
+    from PIL import Image, ImageOps
+
     try:
         # Only the plugin for the announced format may parse the bytes.
         with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS[fmt][:1]) as im:

@@ -7,9 +7,13 @@ raw HTML is off in the parser, and an allow-list cleaner runs over whatever come
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import nh3
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    # Imported by the first render (an import, an announcement), not by every web worker at
+    # start (issue 19, a worker's memory): the pages show HTML rendered beforehand.
+    import nh3
+    from markdown_it import MarkdownIt
 
 TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "code", "pre",
@@ -31,11 +35,15 @@ def _allow_url(tag: str, attribute: str, value: str) -> str | None:
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 @cache
 def _cleaner() -> nh3.Cleaner:
+    import nh3
+
     return nh3.Cleaner(
         tags=TAGS,
         attributes=ATTRIBUTES,

@@ -6,10 +6,13 @@ Mappings load as :class:`LineDict` (``.line``, ``.key_lines[key]``), lists as :c
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from yaml.constructor import ConstructorError
+if TYPE_CHECKING:
+    # PyYAML is imported when a course is first read (an import, ``flask courses``), not by
+    # every web worker at start (issue 19, a worker's memory).
+    import yaml
 
 
 class LineDict(dict):
@@ -37,19 +40,29 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class LineLoader(yaml.SafeLoader):
-    """SafeLoader that builds LineDict/LineList and notes duplicate keys instead of hiding them."""
+@cache
+def _loader_class() -> type:
+    """SafeLoader that builds LineDict/LineList and notes duplicate keys instead of hiding them
+    (made on first use, so that importing this module does not import PyYAML)."""
+    import yaml
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.issues: list[tuple[int, str]] = []
+    class LineLoader(yaml.SafeLoader):
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.issues: list[tuple[int, str]] = []
+
+    LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    return LineLoader
 
 
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
+    from yaml.constructor import ConstructorError
+
     loader.flatten_mapping(node)  # resolves "<<" merge keys
     result = LineDict(line=_line(node))
     for key_node, value_node in node.value:
@@ -73,19 +86,17 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
     return result
 
 
-def _construct_sequence(loader: LineLoader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
     items = [loader.construct_object(child, deep=True) for child in node.value]
     return LineList(items, line=_line(node), item_lines=[_line(child) for child in node.value])
-
-
-LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def load(text: str) -> tuple[Any, list[tuple[int, str]]]:
     """Parse ``text``; return the data (None if it could not be read) and ``(line, message)``
     issues, a syntax error among them with the line where the parser gave up."""
-    loader = LineLoader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         return loader.get_single_data(), loader.issues
     except yaml.MarkedYAMLError as exc:

@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from app.learning.content import LANGS, yamlines
 from app.learning.content.spec.checks import SourceFile
 from app.learning.content.spec.models import WARNING, CourseSpec, Problem
@@ -124,6 +122,8 @@ def rules(terms: list[Term]) -> dict[str, list[Rule]]:
 
 def _language_spans(text: str) -> list[tuple[str, int, int]]:
     """``(lang, start, end)`` character spans of the ``<lang>: value`` scalars of a YAML file."""
+    import yaml  # only when a course is read (issue 19: web workers never load PyYAML)
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
