@@ -22,17 +22,17 @@ from babel.dates import (
     get_time_format,
     parse_pattern,
 )
-from flask import current_app
+from flask.globals import _cv_app
 from flask_babel import format_datetime, get_locale, get_timezone
 
 NAMED = ("short", "medium", "long", "full")
 
 Patterns = tuple[str, DateTimePattern, DateTimePattern, Locale]
-_patterns: dict[tuple[str, str], Patterns] = {}
+_patterns: dict[tuple[str, ...], Patterns] = {}
 
 
 def _named(locale: Locale, format: str) -> Patterns:
-    key = (str(locale), format)
+    key = (locale.language, locale.territory or "", locale.script or "", format)
     found = _patterns.get(key)
     if found is None:
         found = _patterns[key] = (
@@ -46,12 +46,17 @@ def _named(locale: Locale, format: str) -> Patterns:
 
 def datetimeformat(value: datetime | None = None, format: str | None = None) -> str:
     """``value`` in the user's time zone and language, as Flask-Babel's filter writes it."""
-    if value is None or format not in NAMED or _configured(format):
+    app_ctx = _cv_app.get(None)
+    if value is None or format not in NAMED or app_ctx is None or _configured(app_ctx, format):
         return format_datetime(value, format)
-    joined, date_pattern, time_pattern, locale = _named(get_locale(), format)
+    # The request's locale and zone where Flask-Babel keeps them (as ``app.i18n`` reads them),
+    # without its context proxies: a list page formats dozens of dates.
+    state = app_ctx.g.__dict__.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    zone: Any = getattr(state, "babel_tzinfo", None) or get_timezone()
+    joined, date_pattern, time_pattern, locale = _named(locale, format)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    zone: Any = get_timezone()
     value = value.astimezone(zone)
     if hasattr(zone, "normalize"):  # pytz
         value = zone.normalize(value)
@@ -60,8 +65,8 @@ def datetimeformat(value: datetime | None = None, format: str | None = None) -> 
     return joined.replace("{0}", time).replace("{1}", date_pattern.apply(day, locale))
 
 
-def _configured(format: str) -> bool:
+def _configured(app_ctx: Any, format: str) -> bool:
     """Whether the app set a pattern of its own for this named format (Flask-Babel's
     ``date_formats``), which Flask-Babel's own filter applies."""
-    formats = current_app.extensions["babel"].instance.date_formats
+    formats = app_ctx.app.extensions["babel"].instance.date_formats
     return formats.get(f"datetime.{format}") is not None

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.learning.content import pick
+from app.page_text import page_text
 from app.reports.services import BACKLOG, Dashboard
 
 # The page's fixed labels, by name (the template writes ``t.name``).
@@ -90,17 +90,11 @@ LEEWAY = 5  # as Jinja's ``truncate``: a label this much longer is still shown w
 
 def texts() -> SimpleNamespace:
     """The fixed labels in the current language, translated once per worker and language."""
-    kept: dict[str, SimpleNamespace] = current_app.extensions.setdefault(
-        "tekser.dashboard_text", {}
+    return page_text(
+        "admin.dashboard",
+        TEXT,
+        lambda: {"backlog": [(state, str(label)) for state, label in BACKLOG.items()]},
     )
-    lang = str(get_locale())
-    found = kept.get(lang)
-    if found is None:
-        found = kept[lang] = SimpleNamespace(
-            **{name: str(text) for name, text in TEXT.items()},
-            backlog=[(state, str(label)) for state, label in BACKLOG.items()],
-        )
-    return found
 
 
 @dataclass(frozen=True)

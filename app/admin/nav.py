@@ -27,9 +27,7 @@ def admin_nav_html(active: str = "") -> Markup:
     html = kept.get(key)
     if html is None:
         html = Markup(  # noqa: S704 (our own template)
-            current_app.jinja_env.get_template("admin/_nav.html").render(
-                admin=admin, active=active
-            )
+            current_app.jinja_env.get_template("admin/_nav.html").render(admin=admin, active=active)
         )
         if len(kept) >= MAX_VARIANTS:
             kept.clear()
