@@ -31,7 +31,7 @@ Patterns = tuple[str, DateTimePattern, DateTimePattern, Locale]
 _patterns: dict[tuple[str, ...], Patterns] = {}
 
 
-def _named(locale: Locale, format: str) -> Patterns:
+def _named(locale: Locale, format: Any) -> Patterns:
     key = (locale.language, locale.territory or "", locale.script or "", format)
     found = _patterns.get(key)
     if found is None:

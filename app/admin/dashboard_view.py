@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
@@ -97,15 +97,16 @@ def texts() -> SimpleNamespace:
     )
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    shown: str  # the figure as the chart writes it: "12 (60%)"
+class Bar(NamedTuple):
+    """One bar, every value as the SVG writes it (the template unpacks it: no lookups)."""
+
     short: str  # the label as the chart writes it (cut)
-    top: int  # the bar's row, in the SVG's units
+    label_y: str
+    bar_y: str
     width: str
     value_x: str
+    value_y: str
+    shown: str  # the figure as the chart writes it: "12 (60%)"
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,18 @@ def chart(id: str, title: str, explanation: str, bars: list[tuple[str, int, str]
         short = label
         if len(label) > LABEL_WIDTH + LEEWAY:
             short = label[: LABEL_WIDTH - 1] + "…"
-        value_x = f"{160 + width + 5:.1f}"
-        out.append(Bar(label, value, shown, short, i * ROW + 2, f"{width:.1f}", value_x))
+        top = i * ROW + 2
+        out.append(
+            Bar(
+                short,
+                str(top + 18),
+                str(top + 4),
+                f"{width:.1f}",
+                f"{160 + width + 5:.1f}",
+                str(top + 19),
+                shown,
+            )
+        )
     description = f"{explanation} " + "; ".join(f"{label}: {shown}" for label, _v, shown in bars)
     return Chart(id, title, explanation, description, len(bars) * ROW + 4, out)
 
@@ -157,8 +168,17 @@ def view(d: Dashboard) -> dict[str, Any]:
         return ngettext("%(num)d module complete", "%(num)d modules complete", n)
 
     funnel = [(step(kind, n), count, share(count)) for kind, n, count in d.funnel]
+    # A row per module: label, complete, share, tried, passed, pass rate, attempts.
     modules = [
-        (f"{m.module.position}. {pick(m.module.title, lang)}", m, share(m.completed))
+        (
+            f"{m.module.position}. {pick(m.module.title, lang)}",
+            m.completed,
+            share(m.completed),
+            m.quiz_students,
+            m.quiz_passed,
+            "—" if m.quiz_pass_rate is None else f"{m.quiz_pass_rate}%",
+            m.quiz_attempts,
+        )
         for m in d.modules
     ]
     backlog = [(label, d.backlog[state]) for state, label in t.backlog]
@@ -177,7 +197,7 @@ def view(d: Dashboard) -> dict[str, Any]:
             "modules-chart",
             t.modules_title,
             t.modules_explanation,
-            [(label, m.completed, f"{m.completed} ({pc}%)") for label, m, pc in modules],
+            [(row[0], row[1], f"{row[1]} ({row[2]}%)") for row in modules],
             d.enrolled,
         ),
         "backlog": backlog,

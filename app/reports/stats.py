@@ -18,7 +18,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
 from app.learning.models import Course, ModuleProgress
-from app.learning.outline import ModuleLine, course_modules
+from app.learning.services import ModuleLine, course_modules
 from app.reports import queries
 
 BACKLOG_STATES = ("draft", "submitted", "in_review", "returned", "accepted")
@@ -109,9 +109,9 @@ class Dashboard:
 
 
 def dashboard(cohort: Cohort | CohortFacts, *, stalled_days: int = 7) -> Dashboard:
-    """The figures in three statements: the cohort-wide counts (enrolments, homework, time to
-    feedback, certificates: one row), the per-module figures, and the stalled list. The
-    course's modules come from the per-version outline (``app.learning.outline``).
+    """The figures in two statements: the cohort-wide counts (enrolments, homework, time to
+    feedback, certificates) with each module's figures, and the stalled list. The course's
+    modules come from the per-version outline (``app.learning.outline``).
 
     The statements are built once per shape (number of modules, database) and kept, with the
     cohort, the times and the module ids as parameters: building them cost more Python than
@@ -129,13 +129,15 @@ def dashboard(cohort: Cohort | CohortFacts, *, stalled_days: int = 7) -> Dashboa
         "reviewed_since": now - timedelta(days=FEEDBACK_DAYS),
         "module_ids": [m.id for m in modules],
     }
-    totals = dict(
-        db.session.execute(
-            _totals_query(total, postgres, queries.certificate_model() is not None), params
-        )
-        .one()
-        ._mapping
-    )
+    rows = db.session.execute(
+        _totals_query(total, postgres, queries.certificate_model() is not None), params
+    ).all()
+    totals = dict(rows[0]._mapping)
+    per_module = {
+        row.pm_module: (row.pm_completed, row.pm_tried, row.pm_passed, row.pm_attempts)
+        for row in rows
+        if row.pm_module is not None
+    }
     enrolled = totals["enrolled"] or 0
     funnel = [("enrolled", 0, enrolled)]
     for n in range(1, total + 1):
@@ -144,10 +146,6 @@ def dashboard(cohort: Cohort | CohortFacts, *, stalled_days: int = 7) -> Dashboa
     revoked = totals.get("revoked") or 0
     if certificates is not None:
         funnel.append(("cert", 0, certificates - revoked))
-    per_module = {
-        module_id: tuple(figures)
-        for module_id, *figures in db.session.execute(_per_module_query(), params)
-    }
     stalled = [tuple(row) for row in db.session.execute(_stalled_query(), params)]
     median, p90 = _percentiles(totals)
     return Dashboard(
@@ -180,9 +178,9 @@ def _stalled_condition() -> ColumnElement[bool]:
 
 @cache
 def _totals_query(total: int, postgres: bool, certificates: bool) -> Select[Any]:
-    """The cohort-wide counts as one row: each part is a one-row aggregate with the same
-    conditions (and so the same index reads) as when it was a statement of its own, joined
-    side by side."""
+    """The cohort-wide counts, repeated on each module's row: each part is a one-row aggregate
+    with the same conditions (and so the same index reads) as when it was a statement of its
+    own, joined side by side; the per-module figures (``pm_*``) are joined to that one row."""
     in_cohort = Submission.cohort_id == bindparam("cohort_id")
     parts = [
         # Students, the stalled ones, and those with at least n modules complete, from each
@@ -226,20 +224,20 @@ def _totals_query(total: int, postgres: bool, certificates: bool) -> Select[Any]
     query = select(*[column for table in tables for column in table.c]).select_from(tables[0])
     for table in tables[1:]:
         query = query.join(table, true())
-    return query
+    per_module = _per_module_query().subquery("per_module")
+    return query.add_columns(*per_module.c).outerjoin(per_module, true())
 
 
-@cache
 def _per_module_query() -> Select[Any]:
     """Per module: students who completed it, who tried its quiz, who passed it, and the
     attempts, in one pass over the cohort's progress rows (the attempts are counted on them)."""
     return (
         select(
-            ModuleProgress.module_id,
-            func.count(ModuleProgress.completed_at),
-            func.count().filter(ModuleProgress.quiz_attempts > 0),
-            func.count(ModuleProgress.quiz_passed_at),
-            func.coalesce(func.sum(ModuleProgress.quiz_attempts), 0),
+            ModuleProgress.module_id.label("pm_module"),
+            func.count(ModuleProgress.completed_at).label("pm_completed"),
+            func.count().filter(ModuleProgress.quiz_attempts > 0).label("pm_tried"),
+            func.count(ModuleProgress.quiz_passed_at).label("pm_passed"),
+            func.coalesce(func.sum(ModuleProgress.quiz_attempts), 0).label("pm_attempts"),
         )
         .join(
             Enrolment,

@@ -21,7 +21,7 @@ from app.cohorts.models import Cohort, CohortReviewer
 from app.extensions import db
 from app.homework.models import Status, Submission
 from app.learning.models import Course, Module
-from app.learning.outline import ModuleLine, course_modules
+from app.learning.services import ModuleLine, course_modules
 from app.review import double
 
 WAITING = "waiting"
@@ -85,7 +85,7 @@ QUEUE_COLUMNS = (
 
 
 def filtered(
-    query: Select[Any],
+    query: Any,  # a Select of the queue's columns, or of Submission
     reviewer_id: Value,
     cohort_ids: Value,
     state: str,
@@ -145,7 +145,7 @@ def counts_query() -> Select[Any]:
     The open states are counted in full through the partial index of waiting attempts; the
     graded history only up to the ``history_limit`` parameter (the page says "more than")."""
     scope = in_scope(bindparam("reviewer_id"), bindparam("cohort_ids", expanding=True))
-    now = bindparam("now")
+    now: Any = bindparam("now")
     open_states = Submission.status.in_([Status.SUBMITTED, Status.IN_REVIEW])
     waiting = (
         select(
@@ -194,7 +194,7 @@ def reviewer_scope(user_id: int) -> ReviewerScope:
 
 
 @cache
-def _scope_query() -> Select[Any]:
+def _scope_query() -> Any:
     return (
         select(CohortReviewer.cohort_id, Cohort.course_id, Course.imported_at)
         .join(Cohort, Cohort.id == CohortReviewer.cohort_id)
