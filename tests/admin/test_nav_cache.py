@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 
-
 def subnav(html: str) -> str:
     return re.search(r'<nav class="subnav".*?</nav>', html, re.S).group(0)
 
