@@ -1,10 +1,10 @@
 """The review queue: which attempts a reviewer sees, and the queue page's statements (issue 19).
 
 The page reads the reviewer's groups once, with their courses' versions (the module filter then
-comes from the per-version outline, ``app.learning.outline``), then the list and the counts.
-Those two statements are built once per shape (state, which filters are set) and kept, with the
-reviewer, the groups, the time and the filter values as parameters: building them cost more
-Python than running them. ``claim_next`` and the digest use the same conditions with values.
+comes from the per-version outline, ``app.learning.outline``), then the list with the counts.
+That statement is built once per shape (state, which filters are set) and kept, with the
+reviewer, the groups, the time and the filter values as parameters: building it cost more
+Python than running it. ``claim_next`` and the digest use the same conditions with values.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, true
 
 from app.auth.models import User
 from app.cohorts.models import Cohort, CohortReviewer
@@ -172,6 +172,21 @@ def counts_query() -> Select[Any]:
         waiting.c[Status.IN_REVIEW.value],
         count_graded(Status.RETURNED.value).label(Status.RETURNED.value),
         count_graded(Status.ACCEPTED.value).label(Status.ACCEPTED.value),
+    )
+
+
+@cache
+def page_query(state: str, filters: frozenset[str]) -> Select[Any]:
+    """The counts' one row, joined to each row of the list (a left join: the counts come back
+    with an empty list too), oldest first: the page's two reads in one statement, each with the
+    plan it has alone."""
+    counts = counts_query().subquery("counts")
+    listed = list_query(state, filters).subquery("listed")
+    return (
+        select(*counts.c, *listed.c)
+        .select_from(counts)
+        .outerjoin(listed, true())
+        .order_by(listed.c.submitted_at, listed.c.id)
     )
 
 

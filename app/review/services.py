@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, CursorResult, Row, update
+from sqlalchemy import ColumnElement, CursorResult, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -56,43 +56,32 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     cohort_ids: set[int] | None = None,
-) -> tuple[Sequence[Row[Any]], dict[str, int]]:
-    """The filtered queue, oldest first, with the authors; and counts per state.
+) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    """The filtered queue, oldest first, with the authors; and counts per state, in one
+    statement (``queue_reads.page_query``). The graded history is counted up to
+    ``HISTORY_CAP`` + 1 (the page says "more than").
 
     Rows are plain tuples of the columns the page shows (``QUEUE_COLUMNS``'s order): no ORM
     objects are built for a list of fifty (issue 19)."""
     now = utcnow()
-    if cohort_ids is None:  # read once for the list and the counts
+    if cohort_ids is None:
         cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)
     values = queue_reads.filter_values(filters, now)
-    query = queue_reads.list_query(filters.state, frozenset(values))
     params = {
         "reviewer_id": reviewer.id,
         "cohort_ids": sorted(cohort_ids),
         "now": now,
         "limit": limit,
         "offset": offset,
+        "history_limit": HISTORY_CAP + 1,
         **values,
     }
-    rows = db.session.execute(query, params).all()
-    return rows, counts(reviewer, now, cohort_ids)
-
-
-def counts(
-    reviewer: User, now: datetime | None = None, cohort_ids: set[int] | None = None
-) -> dict[str, int]:
-    """Submissions per queue state, in one statement whatever the history's size; the graded
-    history is counted up to ``HISTORY_CAP`` + 1 (``queue_reads.counts_query``)."""
-    if cohort_ids is None:
-        cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)
-    params = {
-        "reviewer_id": reviewer.id,
-        "cohort_ids": sorted(cohort_ids),
-        "now": now or utcnow(),
-        "history_limit": HISTORY_CAP + 1,
-    }
-    row = db.session.execute(queue_reads.counts_query(), params).one()
-    return {state: row._mapping[state] or 0 for state in QUEUE_STATES}
+    found = db.session.execute(
+        queue_reads.page_query(filters.state, frozenset(values)), params
+    ).all()
+    counts = {state: found[0]._mapping[state] or 0 for state in QUEUE_STATES}
+    width = len(QUEUE_STATES)  # the counts' columns come first, in QUEUE_STATES' order
+    return [tuple(row[width:]) for row in found if row[width] is not None], counts
 
 
 def claim(reviewer: User, submission: Submission) -> bool:
