@@ -11,7 +11,9 @@ its own, a format the app configured) goes to Flask-Babel's filter unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from babel import Locale
@@ -46,23 +48,40 @@ def _named(locale: Locale, format: Any) -> Patterns:
 
 def datetimeformat(value: datetime | None = None, format: str | None = None) -> str:
     """``value`` in the user's time zone and language, as Flask-Babel's filter writes it."""
+    return formatter(format)(value)
+
+
+def formatter(format: str | None = "short") -> Callable[[datetime | None], str]:
+    """``datetimeformat`` with ``format`` for one request: the locale, the zone and the patterns
+    looked up once, for a list that formats dozens of dates."""
     app_ctx = _cv_app.get(None)
-    if value is None or format not in NAMED or app_ctx is None or _configured(app_ctx, format):
-        return format_datetime(value, format)
+    if format not in NAMED or app_ctx is None or _configured(app_ctx, format):
+        return partial(_flask_babel, format=format)
     # The request's locale and zone where Flask-Babel keeps them (as ``app.i18n`` reads them),
-    # without its context proxies: a list page formats dozens of dates.
+    # without its context proxies.
     state = app_ctx.g.__dict__.get("_flask_babel")
     locale = getattr(state, "babel_locale", None) or get_locale()
     zone: Any = getattr(state, "babel_tzinfo", None) or get_timezone()
     joined, date_pattern, time_pattern, locale = _named(locale, format)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    value = value.astimezone(zone)
-    if hasattr(zone, "normalize"):  # pytz
-        value = zone.normalize(value)
-    day = value.date()
-    time = time_pattern.apply(value.timetz(), locale, reference_date=day)
-    return joined.replace("{0}", time).replace("{1}", date_pattern.apply(day, locale))
+    normalize = getattr(zone, "normalize", None)  # pytz
+
+    def write(value: datetime | None) -> str:
+        if value is None:  # now, as Flask-Babel's filter takes it
+            return format_datetime(value, format)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(zone)
+        if normalize is not None:
+            value = normalize(value)
+        day = value.date()
+        time = time_pattern.apply(value.timetz(), locale, reference_date=day)
+        return joined.replace("{0}", time).replace("{1}", date_pattern.apply(day, locale))
+
+    return write
+
+
+def _flask_babel(value: datetime | None, format: str | None) -> str:
+    return format_datetime(value, format)
 
 
 def _configured(app_ctx: Any, format: str) -> bool:

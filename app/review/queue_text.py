@@ -1,13 +1,18 @@
-"""The review queue page's labels, translated once per language (``app.page_text``)."""
+"""The review queue page's labels, translated once per language (``app.page_text``), and its
+rows as the page writes them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 
+from app.datetime_format import formatter
+from app.i18n import LANGUAGE_NAMES
+from app.learning.content import pick
 from app.page_text import page_text
 
 TEXT = {
@@ -49,6 +54,25 @@ def _options() -> dict[str, Any]:
         "waits": [(value, str(label)) for value, label in WAITS],
         "late": pgettext("homework", "Late"),
     }
+
+
+def queue_rows(rows: Iterable[Sequence[Any]], lang: str) -> list[tuple[Any, ...]]:
+    """Each queue row (``QUEUE_COLUMNS``) as the table writes it: id, author, module, attempt,
+    language, hand-in time, late. Made here once per row rather than through the template's
+    calls (a full queue is fifty rows)."""
+    when = formatter("short")
+    return [
+        (
+            id_,
+            name,
+            f"{position}. {pick(title, lang)}",
+            attempt,
+            LANGUAGE_NAMES[language],
+            when(submitted_at),
+            late,
+        )
+        for id_, name, position, title, attempt, language, submitted_at, late in rows
+    ]
 
 
 def queue_texts() -> SimpleNamespace:

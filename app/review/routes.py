@@ -1,4 +1,5 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +19,7 @@ from app.review.forms import (
     criterion_feedback_field,
     criterion_field,
 )
-from app.review.queue_text import queue_texts
+from app.review.queue_text import queue_rows, queue_texts
 
 WAITS = {"": None, "24": 24, "72": 72, "168": 168}
 
@@ -60,7 +61,7 @@ def queue():
     rows, counts = services.queue(current_user, filters, cohort_ids=scope.cohort_ids)
     return render_template(
         "review/queue.html",
-        rows=rows,
+        rows=queue_rows(rows, str(get_locale())),
         counts=counts,
         cap=services.HISTORY_CAP,
         filters=filters,
