@@ -22,6 +22,7 @@ from app import (
     cli,
     compression,
     connections,
+    datetime_format,
     errors,
     i18n,
     jobs,
@@ -33,6 +34,7 @@ from app import (
 )
 
 # Every model module, so that the metadata (and Alembic) know every table.
+from app.admin import nav as admin_nav
 from app.admin import policy as admin_policy
 from app.audit import models as _audit_models  # noqa: F401
 from app.audit import services as audit
@@ -270,7 +272,10 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     app.jinja_env.globals["signed_in_nav"] = navigation.signed_in_nav
+    app.jinja_env.globals["admin_nav_html"] = admin_nav.admin_nav_html
     i18n.install_template_gettext(app)
+    # Flask-Babel's filter, with each locale's named patterns parsed once (issue 19).
+    app.jinja_env.filters["datetimeformat"] = datetime_format.datetimeformat
 
     @app.context_processor
     def locale_context() -> dict:

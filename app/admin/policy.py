@@ -10,9 +10,10 @@ from app.policy import Role, has_role, is_admin
 
 if TYPE_CHECKING:
     from app.auth.models import User
+    from app.reports.stats import CohortFacts
 
 
-def can_view_progress(user: User | Any, cohort: Cohort) -> bool:
+def can_view_progress(user: User | Any, cohort: Cohort | CohortFacts) -> bool:
     """Admins see every cohort; a reviewer sees the progress of the cohorts assigned to them
     now (read per request, so a removal takes effect on the next request)."""
     if is_admin(user):

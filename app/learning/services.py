@@ -23,6 +23,8 @@ from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
 from app.learning.jobs import render_course_videos as render_course_videos
 from app.learning.models import Course, Module, ModuleProgress
+from app.learning.outline import ModuleLine as ModuleLine
+from app.learning.outline import course_modules as course_modules
 from app.learning.progress import CourseProgress as CourseProgress
 from app.learning.progress import ModuleState as ModuleState
 from app.learning.progress import ModuleStatus as ModuleStatus

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import func, select
 
 from app.cohorts.models import Cohort, Enrolment
 from app.homework.models import Status, Submission
@@ -73,18 +73,6 @@ def homework_rows(cohort: Cohort):
     return select(
         Submission.user_id, Submission.module_id, Submission.status, Submission.claim_expires_at
     ).where(Submission.cohort_id == cohort.id)
-
-
-def waiting_expr(now: datetime):
-    """An in-review attempt whose claim has expired counts as waiting (as the queue says)."""
-
-    return case(
-        (
-            (Submission.status == Status.IN_REVIEW) & (Submission.claim_expires_at <= now),
-            literal(Status.SUBMITTED.value),
-        ),
-        else_=Submission.status,
-    )
 
 
 def homework_state(rows: Iterable[tuple], now: datetime | None = None) -> dict[int, HomeworkState]:

@@ -12,7 +12,9 @@ from app.cohorts.models import Cohort
 from app.reports import exports, stats, students
 from app.reports.labels import BACKLOG as BACKLOG
 from app.reports.labels import MODULE_STATES as MODULE_STATES
+from app.reports.stats import CohortFacts as CohortFacts
 from app.reports.stats import Dashboard as Dashboard
+from app.reports.stats import cohort_facts as cohort_facts
 from app.reports.stats import dashboard as dashboard
 from app.reports.streaming import csv_lines as csv_lines
 from app.reports.streaming import snapshot

@@ -7,26 +7,75 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select, true
 
 from app.auth.models import User
 from app.cohorts.models import Cohort, Enrolment
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import Status, Submission
-from app.learning.models import Module, ModuleProgress
+from app.learning.models import Course, ModuleProgress
+from app.learning.services import ModuleLine, course_modules
 from app.reports import queries
 
 BACKLOG_STATES = ("draft", "submitted", "in_review", "returned", "accepted")
 STALLED_LIST = 20
 FEEDBACK_DAYS = 30  # time to feedback: over the first attempts reviewed in this many days
-FIRST_ATTEMPTS = "first"
+
+
+@dataclass(frozen=True)
+class CohortFacts:
+    """What the dashboard shows of the cohort itself, and its course's current modules."""
+
+    id: int
+    name: str
+    ordered: bool  # modules in order (the course's and the cohort's setting)
+    modules: tuple[ModuleLine, ...]
+
+
+def cohort_facts(cohort_id: int) -> CohortFacts | None:
+    """The cohort's facts in one single-row statement (no ORM objects), or None."""
+    row = db.session.execute(_facts_query(), {"cohort_id": cohort_id}).first()
+    if row is None:
+        return None
+    id_, name, cohort_in_order, course_in_order, course_id, imported_at = row
+    return CohortFacts(
+        id_, name, bool(course_in_order and cohort_in_order), course_modules(course_id, imported_at)
+    )
+
+
+@cache
+def _facts_query() -> Select[Any]:
+    return (
+        select(
+            Cohort.id,
+            Cohort.name,
+            Cohort.sequential,
+            Course.sequential,
+            Course.id,
+            Course.imported_at,
+        )
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Cohort.id == bindparam("cohort_id"))
+    )
+
+
+def facts_of(cohort: Cohort) -> CohortFacts:
+    """The same facts of a loaded cohort."""
+    return CohortFacts(
+        cohort.id,
+        cohort.name,
+        queries.in_order(cohort),
+        course_modules(cohort.course_id, cohort.course.imported_at),
+    )
 
 
 @dataclass
 class ModuleFigures:
-    module: Module
+    module: ModuleLine
     completed: int
     quiz_students: int  # students who tried the quiz at least once
     quiz_passed: int  # ... and passed it
@@ -39,7 +88,7 @@ class ModuleFigures:
 
 @dataclass
 class Dashboard:
-    cohort: Cohort
+    cohort: CohortFacts
     enrolled: int
     ordered: bool
     funnel: list[tuple[str, int, int]]  # (kind, n, students): ("enrolled"|"modules"|"cert")
@@ -59,177 +108,236 @@ class Dashboard:
         return round(100 * n / self.enrolled) if self.enrolled else 0
 
 
-def dashboard(cohort: Cohort, *, stalled_days: int = 7) -> Dashboard:
+def dashboard(cohort: Cohort | CohortFacts, *, stalled_days: int = 7) -> Dashboard:
+    """The figures in two statements: the cohort-wide counts (enrolments, homework, time to
+    feedback, certificates) with each module's figures, and the stalled list. The course's
+    modules come from the per-version outline (``app.learning.outline``).
+
+    The statements are built once per shape (number of modules, database) and kept, with the
+    cohort, the times and the module ids as parameters: building them cost more Python than
+    running them."""
+    facts = cohort if isinstance(cohort, CohortFacts) else facts_of(cohort)
     now = utcnow()
-    modules = queries.modules_of(cohort)
-    ids = [m.id for m in modules]
-    # Students per number of modules complete, and of them the stalled ones, from each
-    # enrolment's summary (one index scan, one statement).
-    stalled_if = _stalled_condition(cohort, len(modules), now - timedelta(days=stalled_days))
+    modules = facts.modules
+    total = len(modules)
+    postgres = db.engine.dialect.name == "postgresql"
+    params = {
+        "cohort_id": facts.id,
+        "now": now,
+        "idle_since": now - timedelta(days=stalled_days),
+        "unfinished": max(total, 1),
+        "reviewed_since": now - timedelta(days=FEEDBACK_DAYS),
+        "module_ids": [m.id for m in modules],
+    }
     rows = db.session.execute(
-        select(Enrolment.completed_modules, func.count(), func.count().filter(stalled_if))
-        .where(Enrolment.cohort_id == cohort.id)
-        .group_by(Enrolment.completed_modules)
+        _totals_query(total, postgres, queries.certificate_model() is not None), params
     ).all()
-    histogram = {completed: n for completed, n, _stalled_n in rows}
-    stalled_count = sum(stalled_n for _completed, _n, stalled_n in rows)
-    enrolled = sum(histogram.values())
-    per_module = _per_module(cohort, ids)
-    certificates, revoked = _certificates(cohort)
+    totals = dict(rows[0]._mapping)
+    per_module = {
+        row.pm_module: (row.pm_completed, row.pm_tried, row.pm_passed, row.pm_attempts)
+        for row in rows
+        if row.pm_module is not None
+    }
+    enrolled = totals["enrolled"] or 0
     funnel = [("enrolled", 0, enrolled)]
-    for n in range(1, len(modules) + 1):
-        funnel.append(("modules", n, sum(c for k, c in histogram.items() if k >= n)))
+    for n in range(1, total + 1):
+        funnel.append(("modules", n, totals[f"done_{n}"] or 0))
+    certificates = None if "issued" not in totals else totals["issued"] or 0
+    revoked = totals.get("revoked") or 0
     if certificates is not None:
         funnel.append(("cert", 0, certificates - revoked))
-    median, p90, count = _feedback_times(cohort, now - timedelta(days=FEEDBACK_DAYS))
-    stalled = _stalled(stalled_if)
+    stalled = [tuple(row) for row in db.session.execute(_stalled_query(), params)]
+    median, p90 = _percentiles(totals)
     return Dashboard(
-        cohort=cohort,
+        cohort=facts,
         enrolled=enrolled,
-        ordered=queries.in_order(cohort),
+        ordered=facts.ordered,
         funnel=funnel,
         modules=[ModuleFigures(m, *per_module.get(m.id, (0, 0, 0, 0))) for m in modules],
-        backlog=_backlog(cohort, now),
-        feedback_count=count,
+        backlog=_backlog(totals),
+        feedback_count=totals["feedback_n"] or 0,
         feedback_median=median,
         feedback_p90=p90,
         feedback_days=FEEDBACK_DAYS,
         stalled_days=stalled_days,
-        stalled_count=stalled_count,
-        stalled=stalled,
+        stalled_count=totals["stalled"] or 0,
+        stalled=stalled,  # type: ignore[arg-type]
         certificates=certificates,
         revoked=revoked,
     )
 
 
-def _per_module(cohort: Cohort, ids: list[int]) -> dict[int, tuple[int, int, int, int]]:
+def _stalled_condition() -> ColumnElement[bool]:
+    """Students who have not finished and have done nothing since ``idle_since``."""
+    return and_(
+        Enrolment.cohort_id == bindparam("cohort_id"),
+        Enrolment.last_activity_at < bindparam("idle_since"),
+        Enrolment.completed_modules < bindparam("unfinished"),
+    )
+
+
+@cache
+def _totals_query(total: int, postgres: bool, certificates: bool) -> Select[Any]:
+    """The cohort-wide counts, repeated on each module's row: each part is a one-row aggregate
+    with the same conditions (and so the same index reads) as when it was a statement of its
+    own, joined side by side; the per-module figures (``pm_*``) are joined to that one row."""
+    in_cohort = Submission.cohort_id == bindparam("cohort_id")
+    parts = [
+        # Students, the stalled ones, and those with at least n modules complete, from each
+        # enrolment's summary (one index range).
+        select(
+            func.count().label("enrolled"),
+            func.count().filter(_stalled_condition()).label("stalled"),
+            *[
+                func.count().filter(Enrolment.completed_modules >= n).label(f"done_{n}")
+                for n in range(1, total + 1)
+            ],
+        ).where(Enrolment.cohort_id == bindparam("cohort_id")),
+        # The homework backlog from three partial indexes, reading no attempt rows (see
+        # ``_backlog``). An in-review attempt whose claim expired is waiting, as the queue says.
+        select(
+            func.count().label("open"),
+            func.count()
+            .filter(
+                or_(
+                    Submission.status == Status.SUBMITTED,
+                    Submission.claim_expires_at <= bindparam("now"),
+                )
+            )
+            .label("waiting"),
+        ).where(in_cohort, Submission.status.in_([Status.SUBMITTED, Status.IN_REVIEW])),
+        select(
+            func.count().filter(Submission.status == Status.DRAFT).label("draft"),
+            func.count().filter(Submission.status == Status.ACCEPTED).label("accepted"),
+        ).where(in_cohort, Submission.status.in_([Status.DRAFT, Status.ACCEPTED])),
+        select(func.count().label("first")).where(in_cohort, Submission.attempt_no == 1),
+        _feedback_part(postgres),
+    ]
+    Certificate = queries.certificate_model()
+    if certificates and Certificate is not None:
+        parts.append(
+            select(
+                func.count().label("issued"), func.count(Certificate.revoked_at).label("revoked")
+            ).where(Certificate.cohort_id == bindparam("cohort_id"))
+        )
+    tables = [part.subquery(f"t{i}") for i, part in enumerate(parts)]
+    query = select(*[column for table in tables for column in table.c]).select_from(tables[0])
+    for table in tables[1:]:
+        query = query.join(table, true())
+    per_module = _per_module_query().subquery("per_module")
+    return query.add_columns(*per_module.c).outerjoin(per_module, true())
+
+
+def _per_module_query() -> Select[Any]:
     """Per module: students who completed it, who tried its quiz, who passed it, and the
     attempts, in one pass over the cohort's progress rows (the attempts are counted on them)."""
-    rows = db.session.execute(
+    return (
         select(
-            ModuleProgress.module_id,
-            func.count(ModuleProgress.completed_at),
-            func.count().filter(ModuleProgress.quiz_attempts > 0),
-            func.count(ModuleProgress.quiz_passed_at),
-            func.coalesce(func.sum(ModuleProgress.quiz_attempts), 0),
+            ModuleProgress.module_id.label("pm_module"),
+            func.count(ModuleProgress.completed_at).label("pm_completed"),
+            func.count().filter(ModuleProgress.quiz_attempts > 0).label("pm_tried"),
+            func.count(ModuleProgress.quiz_passed_at).label("pm_passed"),
+            func.coalesce(func.sum(ModuleProgress.quiz_attempts), 0).label("pm_attempts"),
         )
         .join(
             Enrolment,
-            (Enrolment.user_id == ModuleProgress.user_id) & (Enrolment.cohort_id == cohort.id),
+            (Enrolment.user_id == ModuleProgress.user_id)
+            & (Enrolment.cohort_id == bindparam("cohort_id")),
         )
-        .where(ModuleProgress.module_id.in_(ids))
+        .where(ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)))
         .group_by(ModuleProgress.module_id)
-    ).all()
-    return {module_id: tuple(figures) for module_id, *figures in rows}
+    )
 
 
-def _backlog(cohort: Cohort, now: datetime) -> dict[str, int]:
-    """Each (student, module)'s latest attempt, counted by state, in one statement that reads
-    three indexes and no attempt rows.
+@cache
+def _stalled_query() -> Select[Any]:
+    """The longest-idle few stalled students (from the enrolments' summaries, in activity
+    order); they are counted with the other totals."""
+    return (
+        select(User.id, User.name, Enrolment.last_activity_at)
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .where(_stalled_condition())
+        .order_by(Enrolment.last_activity_at, Enrolment.user_id)
+        .limit(STALLED_LIST)
+    )
+
+
+def _backlog(totals: dict[str, Any]) -> dict[str, int]:
+    """Each (student, module)'s latest attempt, counted by state.
 
     An open attempt (draft, waiting, in review) and an accepted one are always the latest of
     their module: a new attempt only follows a returned one. Every (student, module) has exactly
     one first attempt, so the returned ones still to be revised are the rest."""
-    waiting = queries.waiting_expr(now)
-    in_cohort = Submission.cohort_id == cohort.id
-    parts = union_all(
-        select(waiting.label("state"), func.count().label("n"))
-        .where(in_cohort, Submission.status.in_([Status.SUBMITTED, Status.IN_REVIEW]))
-        .group_by(waiting),
-        select(Submission.status, func.count())
-        .where(in_cohort, Submission.status.in_([Status.DRAFT, Status.ACCEPTED]))
-        .group_by(Submission.status),
-        select(literal(FIRST_ATTEMPTS), func.count()).where(in_cohort, Submission.attempt_no == 1),
-    )
+    waiting, open_ = totals["waiting"] or 0, totals["open"] or 0
     counts = dict.fromkeys(BACKLOG_STATES, 0)
-    first = 0
-    for state, n in db.session.execute(parts).all():
-        if state == FIRST_ATTEMPTS:
-            first = n
-        else:
-            counts[Status(state).value] += n
-    counts[Status.RETURNED.value] = max(0, first - sum(counts.values()))
+    counts[Status.DRAFT.value] = totals["draft"] or 0
+    counts[Status.SUBMITTED.value] = waiting
+    counts[Status.IN_REVIEW.value] = open_ - waiting
+    counts[Status.ACCEPTED.value] = totals["accepted"] or 0
+    counts[Status.RETURNED.value] = max(0, (totals["first"] or 0) - sum(counts.values()))
     return counts
 
 
-def _feedback_times(cohort: Cohort, since: datetime) -> tuple[float | None, float | None, int]:
-    """Median and 90th percentile of hours from hand-in to feedback, over the first attempts
-    reviewed since ``since`` (an index range, however long the cohort has run).
+def _feedback_part(postgres: bool) -> Select[Any]:
+    """Hours from hand-in to feedback over the first attempts reviewed since ``reviewed_since`` (an
+    index range, however long the cohort has run): their number, and the median and 90th
+    percentile (``_percentiles``).
 
-    PostgreSQL computes the percentiles itself; elsewhere only the one column of durations
-    is fetched and interpolated the same way (``percentile_cont``)."""
+    PostgreSQL computes the percentiles itself; elsewhere the values at the two ranks each
+    percentile falls between are picked with window functions, and interpolated the same way
+    (``percentile_cont``)."""
     reviewed = and_(
-        Submission.cohort_id == cohort.id,
+        Submission.cohort_id == bindparam("cohort_id"),
         Submission.attempt_no == 1,
-        Submission.reviewed_at >= since,
+        Submission.reviewed_at >= bindparam("reviewed_since"),
         Submission.submitted_at.is_not(None),
     )
-    if db.engine.dialect.name == "postgresql":
+    if postgres:
         seconds = func.extract("epoch", Submission.reviewed_at - Submission.submitted_at)
-        median, p90, count = db.session.execute(
-            select(
-                func.percentile_cont(0.5).within_group(seconds),
-                func.percentile_cont(0.9).within_group(seconds),
-                func.count(),
-            ).where(reviewed)
-        ).one()
-        return _hours(median), _hours(p90), count
+        return select(
+            func.count().label("feedback_n"),
+            func.percentile_cont(0.5).within_group(seconds).label("p50"),
+            func.percentile_cont(0.9).within_group(seconds).label("p90"),
+        ).where(reviewed)
     seconds = (
         func.julianday(Submission.reviewed_at) - func.julianday(Submission.submitted_at)
     ) * 86400
-    values = sorted(v for v in db.session.scalars(select(seconds).where(reviewed)) if v is not None)
-    return (
-        _percentile(values, 0.5),
-        _percentile(values, 0.9),
-        len(values),
+    ranked = (
+        select(
+            seconds.label("s"),
+            (func.row_number().over(order_by=seconds) - 1).label("rank"),
+            func.count().over().label("n"),
+        )
+        .where(reviewed, seconds.is_not(None))
+        .subquery("ranked")
     )
+    picks = []
+    for name, tenths in (("p50", 5), ("p90", 9)):
+        low = (tenths * (ranked.c.n - 1)) // 10  # the rank below the percentile
+        for suffix, rank in (("low", low), ("high", low + 1)):
+            picks.append(
+                func.max(case((ranked.c.rank == rank, ranked.c.s))).label(f"{name}_{suffix}")
+            )
+    return select(func.count().label("feedback_n"), *picks)
+
+
+def _percentiles(totals: dict[str, Any]) -> tuple[float | None, float | None]:
+    """The median and 90th percentile in hours, from ``_feedback_part``'s columns."""
+    if "p50" in totals:
+        return _hours(totals["p50"]), _hours(totals["p90"])
+    n = totals["feedback_n"] or 0
+    out = []
+    for name, tenths in (("p50", 5), ("p90", 9)):
+        low, high = totals[f"{name}_low"], totals[f"{name}_high"]
+        if not n or low is None:
+            out.append(None)
+            continue
+        high = low if high is None else high
+        fraction = tenths * (n - 1) % 10 / 10  # of the way from the lower rank to the next
+        out.append((low + (high - low) * fraction) / 3600)
+    return out[0], out[1]
 
 
 def _hours(seconds) -> float | None:
     return None if seconds is None else float(seconds) / 3600
-
-
-def _percentile(values: list[float], fraction: float) -> float | None:
-    """``percentile_cont``: linear interpolation between the closest ranks, in hours."""
-    if not values:
-        return None
-    position = fraction * (len(values) - 1)
-    low = int(position)
-    high = min(low + 1, len(values) - 1)
-    value = values[low] + (values[high] - values[low]) * (position - low)
-    return value / 3600
-
-
-def _stalled_condition(cohort: Cohort, total: int, cutoff: datetime) -> ColumnElement[bool]:
-    """Students who have not finished and have done nothing since ``cutoff``."""
-    return and_(
-        Enrolment.cohort_id == cohort.id,
-        Enrolment.last_activity_at < cutoff,
-        Enrolment.completed_modules < max(total, 1),
-    )
-
-
-def _stalled(condition: ColumnElement[bool]) -> list[tuple[int, str, datetime]]:
-    """The longest-idle few stalled students (from the enrolments' summaries, in activity
-    order); they are counted with the histogram."""
-    rows = db.session.execute(
-        select(User.id, User.name, Enrolment.last_activity_at)
-        .select_from(Enrolment)
-        .join(User, User.id == Enrolment.user_id)
-        .where(condition)
-        .order_by(Enrolment.last_activity_at, Enrolment.user_id)
-        .limit(STALLED_LIST)
-    ).all()
-    return [(r[0], r[1], r[2]) for r in rows]
-
-
-def _certificates(cohort: Cohort) -> tuple[int | None, int]:
-    Certificate = queries.certificate_model()
-    if Certificate is None:
-        return None, 0
-    issued, revoked = db.session.execute(
-        select(func.count(), func.count(Certificate.revoked_at)).where(
-            Certificate.cohort_id == cohort.id
-        )
-    ).one()
-    return issued or 0, revoked or 0

@@ -1,9 +1,8 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cohorts import services as cohorts
-from app.db import utcnow
 from app.extensions import db
 from app.homework import services as homework
 from app.homework.models import VERDICT_LABELS, Decision, Submission
@@ -20,6 +19,7 @@ from app.review.forms import (
     criterion_feedback_field,
     criterion_field,
 )
+from app.review.queue_text import queue_rows, queue_texts
 
 WAITS = {"": None, "24": 24, "72": 72, "168": 168}
 
@@ -56,20 +56,18 @@ def _filters() -> services.QueueFilter:
 @role_required(Role.REVIEWER)
 def queue():
     filters = _filters()
-    cohort_ids = cohorts.reviewer_cohort_ids(current_user.id)  # once for the whole page
-    rows, counts = services.queue(current_user, filters, cohort_ids=cohort_ids)
-    modules = services.modules_of(current_user, cohort_ids)
+    # The reviewer's cohorts and their modules, once for the whole page (one statement).
+    scope = services.reviewer_scope(current_user.id)
+    rows, counts = services.queue(current_user, filters, cohort_ids=scope.cohort_ids)
     return render_template(
         "review/queue.html",
-        rows=rows,
+        rows=queue_rows(rows, str(get_locale())),
         counts=counts,
         cap=services.HISTORY_CAP,
         filters=filters,
-        modules=modules,
+        modules=scope.modules,
         langs=LANGS,
-        waits=WAITS,
-        claim_form=ClaimNextForm(),
-        now=utcnow(),
+        t=queue_texts(),
     )
 
 

@@ -7,19 +7,17 @@ claiming at once exactly one wins, on PostgreSQL and SQLite alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, CursorResult, Row, Select, and_, or_, update
+from sqlalchemy import ColumnElement, CursorResult, update
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import User
 from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort
 from app.db import utcnow
 from app.extensions import db
 from app.homework.models import FEEDBACK_MAX, Decision, Review, Status, Submission
@@ -27,13 +25,16 @@ from app.homework.policy import can_grade
 from app.homework.services import Conflict, HomeworkError
 from app.learning.models import Module
 from app.review import double, outcome
+from app.review import queue as queue_reads
 from app.review.double import SameReviewer as SameReviewer
 from app.review.double import is_first_marker as is_first_marker
 from app.review.double import mark_sample as mark_sample
 from app.review.double import settle as settle
+from app.review.queue import QUEUE_STATES as QUEUE_STATES
+from app.review.queue import WAITING as WAITING
+from app.review.queue import QueueFilter as QueueFilter
+from app.review.queue import reviewer_scope as reviewer_scope
 
-WAITING = "waiting"
-QUEUE_STATES = (WAITING, Status.IN_REVIEW.value, Status.RETURNED.value, Status.ACCEPTED.value)
 HISTORY_CAP = 1000  # graded attempts are counted up to this many
 
 
@@ -41,59 +42,11 @@ class AlreadyGraded(Conflict):
     """The attempt was accepted or returned meanwhile: there is nothing left to review."""
 
 
-@dataclass(frozen=True)
-class QueueFilter:
-    module_id: int | None = None
-    language: str | None = None
-    state: str = WAITING
-    min_wait_hours: int | None = None
-
-
-def _claimable(now: datetime, reviewer_id: int | None = None) -> ColumnElement[bool]:
-    """Waiting, or claimed but expired (or already claimed by this reviewer)."""
-    conditions = [
-        Submission.status == Status.SUBMITTED,
-        and_(Submission.status == Status.IN_REVIEW, Submission.claim_expires_at <= now),
-    ]
-    if reviewer_id is not None:
-        conditions.append(
-            and_(Submission.status == Status.IN_REVIEW, Submission.claimed_by_id == reviewer_id)
-        )
-    return or_(*conditions)
-
-
-def _state_condition(state: str, now: datetime) -> ColumnElement[bool]:
-    if state == WAITING:
-        return _claimable(now)
-    if state == Status.IN_REVIEW:
-        return and_(Submission.status == Status.IN_REVIEW, Submission.claim_expires_at > now)
-    return Submission.status == Status(state)
-
-
 def scope(reviewer: User, cohort_ids: set[int] | None = None) -> ColumnElement[bool]:
     """Submissions of the reviewer's cohorts, never their own."""
-    return and_(
-        Submission.cohort_id.in_(
-            cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
-        ),
-        Submission.user_id != reviewer.id,
-        Submission.status != Status.DRAFT,
-        double.takeable(reviewer.id),
-    )
-
-
-# One queue row: (submission id, author's name, module position, module title, attempt number,
-# language, submitted at, late).
-QUEUE_COLUMNS = (
-    Submission.id,
-    User.name,
-    Module.position,
-    Module.title,
-    Submission.attempt_no,
-    Submission.language,
-    Submission.submitted_at,
-    Submission.late,
-)
+    if cohort_ids is None:
+        cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)
+    return queue_reads.in_scope(reviewer.id, cohort_ids)
 
 
 def queue(
@@ -103,82 +56,32 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     cohort_ids: set[int] | None = None,
-) -> tuple[Sequence[Row[Any]], dict[str, int]]:
-    """The filtered queue, oldest first, with the authors; and counts per state.
+) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    """The filtered queue, oldest first, with the authors; and counts per state, in one
+    statement (``queue_reads.page_query``). The graded history is counted up to
+    ``HISTORY_CAP`` + 1 (the page says "more than").
 
     Rows are plain tuples of the columns the page shows (``QUEUE_COLUMNS``'s order): no ORM
     objects are built for a list of fifty (issue 19)."""
     now = utcnow()
-    if cohort_ids is None:  # read once for the list and the counts
+    if cohort_ids is None:
         cohort_ids = cohorts.reviewer_cohort_ids(reviewer.id)
-    query = _filtered(db.select(*QUEUE_COLUMNS), reviewer, filters, now, cohort_ids)
-    rows = db.session.execute(query.limit(limit).offset(offset)).all()
-    return rows, counts(reviewer, now, cohort_ids)
-
-
-def _filtered(
-    query: Select[Any],
-    reviewer: User,
-    filters: QueueFilter,
-    now: datetime,
-    cohort_ids: set[int] | None,
-) -> Select[Any]:
-    """``query`` joined to the authors and modules, filtered, oldest first."""
-    query = (
-        query.join(User, User.id == Submission.user_id)
-        .join(Module, Module.id == Submission.module_id)
-        .where(scope(reviewer, cohort_ids), _state_condition(filters.state, now))
-    )
-    if filters.module_id:
-        query = query.where(Submission.module_id == filters.module_id)
-    if filters.language:
-        query = query.where(Submission.language == filters.language)
-    if filters.min_wait_hours:
-        query = query.where(
-            Submission.submitted_at <= now - timedelta(hours=filters.min_wait_hours)
-        )
-    return query.order_by(Submission.submitted_at, Submission.id)
-
-
-def counts(
-    reviewer: User, now: datetime | None = None, cohort_ids: set[int] | None = None
-) -> dict[str, int]:
-    """Submissions per queue state, in one statement whatever the history's size.
-
-    The open states are counted in full through the partial index of waiting attempts; the
-    graded history only up to ``HISTORY_CAP`` + 1 (the page says "more than")."""
-    now = now or utcnow()
-    in_scope = scope(reviewer, cohort_ids)
-    open_states = Submission.status.in_([Status.SUBMITTED, Status.IN_REVIEW])
-    waiting = (
-        db.select(
-            *[
-                db.func.count().filter(_state_condition(state, now)).label(state)
-                for state in (WAITING, Status.IN_REVIEW.value)
-            ]
-        )
-        .where(in_scope, open_states)
-        .subquery("open_attempts")
-    )
-
-    def count_graded(state: str) -> Any:
-        rows = (
-            db.select(Submission.id)
-            .where(in_scope, _state_condition(state, now))
-            .limit(HISTORY_CAP + 1)
-            .subquery()
-        )
-        return db.select(db.func.count()).select_from(rows).scalar_subquery()
-
-    row = db.session.execute(
-        db.select(
-            waiting.c[WAITING],
-            waiting.c[Status.IN_REVIEW.value],
-            count_graded(Status.RETURNED.value).label(Status.RETURNED.value),
-            count_graded(Status.ACCEPTED.value).label(Status.ACCEPTED.value),
-        )
-    ).one()
-    return {state: row._mapping[state] or 0 for state in QUEUE_STATES}
+    values = queue_reads.filter_values(filters, now)
+    params = {
+        "reviewer_id": reviewer.id,
+        "cohort_ids": sorted(cohort_ids),
+        "now": now,
+        "limit": limit,
+        "offset": offset,
+        "history_limit": HISTORY_CAP + 1,
+        **values,
+    }
+    found = db.session.execute(
+        queue_reads.page_query(filters.state, frozenset(values)), params
+    ).all()
+    counts = {state: found[0]._mapping[state] or 0 for state in QUEUE_STATES}
+    width = len(QUEUE_STATES)  # the counts' columns come first, in QUEUE_STATES' order
+    return [tuple(row[width:]) for row in found if row[width] is not None], counts
 
 
 def claim(reviewer: User, submission: Submission) -> bool:
@@ -191,7 +94,7 @@ def claim(reviewer: User, submission: Submission) -> bool:
         update(Submission)
         .where(
             Submission.id == submission.id,
-            _claimable(now, reviewer.id),
+            queue_reads.claimable(now, reviewer.id),
             double.takeable(reviewer.id),
         )
         .values(
@@ -227,18 +130,20 @@ def start_review(reviewer: User, submission: Submission) -> None:
 def claim_next(reviewer: User, filters: QueueFilter) -> Submission | None:
     """Claim the oldest waiting submission that matches; None when the queue is empty."""
     waiting = QueueFilter(filters.module_id, filters.language, WAITING, filters.min_wait_hours)
+    now = utcnow()
     candidates: Sequence[Submission] = db.session.scalars(
-        _filtered(
+        queue_reads.filtered(
             # a claim needs none of the attempts' evidence, screenshots or reviews
             db.select(Submission).options(
                 lazyload(Submission.evidence),
                 lazyload(Submission.screenshots),
                 lazyload(Submission.review),
             ),
-            reviewer,
-            waiting,
-            utcnow(),
-            None,
+            reviewer.id,
+            cohorts.reviewer_cohort_ids(reviewer.id),
+            WAITING,
+            now,
+            **queue_reads.filter_values(waiting, now),
         ).limit(10)
     ).all()
     for submission in candidates:
@@ -360,25 +265,9 @@ def waiting_by_cohort(reviewer: User) -> int:
         db.session.scalar(
             db.select(db.func.count())
             .select_from(Submission)
-            .where(scope(reviewer), _claimable(now))
+            .where(scope(reviewer), queue_reads.claimable(now))
         )
         or 0
-    )
-
-
-def modules_of(reviewer: User, cohort_ids: set[int] | None = None) -> list[Row[Any]]:
-    """The modules of the courses the reviewer's cohorts take (for the queue's filter): rows of
-    ``id``, ``position`` and ``title``, no ORM entities (issue 19)."""
-    ids = cohorts.reviewer_cohort_ids(reviewer.id) if cohort_ids is None else cohort_ids
-    if not ids:
-        return []
-    course_ids = db.select(Cohort.course_id).where(Cohort.id.in_(ids))
-    return list(
-        db.session.execute(
-            db.select(Module.id, Module.position, Module.title)
-            .where(Module.course_id.in_(course_ids), Module.retired.is_(False))
-            .order_by(Module.course_id, Module.position)
-        )
     )
 
 

@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from app.auth.models import User
 from app.db import utcnow
+from app.extensions import db
 from app.homework.models import Status, Submission
 from app.policy import Role
 from tests.fixtures.app import post_form
@@ -239,6 +241,11 @@ def test_queue_query_count_does_not_grow_with_submissions(
     assert many.count == few.count, many.statements[few.count :]
     # the reviewer's cohorts are read once for the list, the counts and the module filter
     assert sum(s.lstrip().startswith("SELECT cohort_reviewer") for s in many.statements) == 1
+    # ... with their courses' versions; then the list with the counts (issue 19: four before).
+    # The module filter comes from the course's outline, kept per course version.
+    selects = [s for s in many.statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2, selects
+    assert not any(s.lstrip().startswith("SELECT module.") for s in selects)
 
 
 def test_a_reviewer_without_cohorts_sees_an_empty_queue(app, client, login, world, make_user):
@@ -276,3 +283,30 @@ def test_the_graded_history_is_counted_up_to_a_cap(
 
     assert counts_of(html) == {"Waiting": 1, "In review": 0, "Returned": 2}
     assert "<li>Accepted: 2+</li>" in html
+
+
+def test_the_module_filter_lists_the_courses_modules(app, client, login, world):
+    login(client, world.reviewer)
+    html = client.get("/review/").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)"[^>]*>(\d+)\. ', html)
+    assert [int(module_id) for module_id, _position in options] == [
+        world.modules[key] for key in sorted(world.modules)
+    ]
+    assert [int(p) for _id, p in options] == list(range(1, len(options) + 1))
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "waiting"),
+    [("ru", "Очередь на проверку", "В ожидании: 0"), ("kk", "Тексеру кезегі", "Күтуде: 0")],
+)
+def test_the_labels_follow_the_language(app, client, login, world, lang, title, waiting):
+    """The labels are translated once per language and kept: each language gets its own."""
+    login(client, world.reviewer)
+    assert "Review queue" in client.get("/review/").get_data(as_text=True)  # English, kept
+    with app.app_context():
+        db.session.get(User, world.reviewer.id).locale = lang
+        db.session.commit()
+    html = client.get("/review/").get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in html and "Review queue" not in html
+    assert f"<li>{waiting}</li>" in html
+    assert re.search(r'<input class="button primary" id="submit" name="submit" type="submit"', html)

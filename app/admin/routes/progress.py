@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from app.admin import bp, services
+from app.admin import bp, dashboard_view, services
 from app.admin.policy import can_see_emails
-from app.admin.routes._load import page_arg, viewable_cohort
+from app.admin.routes._load import page_arg, viewable_cohort, viewable_cohort_facts
 from app.cohorts import services as cohorts
 from app.policy import Role, is_admin, role_required
 from app.reports import services as reports
@@ -39,14 +39,14 @@ def _stalled_days() -> int:
 @bp.route("/cohorts/<int:cohort_id>/dashboard")
 @role_required(Role.ADMIN, Role.REVIEWER)
 def dashboard(cohort_id: int):
-    cohort = viewable_cohort(cohort_id)
+    cohort = viewable_cohort_facts(cohort_id)
     figures = reports.dashboard(cohort, stalled_days=_stalled_days())
     return render_template(
         "admin/dashboard.html",
         cohort=cohort,
         d=figures,
-        backlog_labels=reports.BACKLOG,
         manage=is_admin(current_user),
+        **dashboard_view.view(figures),
     )
 
 
