@@ -10,9 +10,10 @@ the cohort say so; otherwise every module is open.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,6 +24,7 @@ from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
 from app.learning import watching
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
+from app.learning.outline import CourseOutline, ModuleOutline
 from app.learning.signals import course_completed
 from app.unit_of_work import add_or_take_winner
 from app.video import services as video
@@ -52,7 +54,7 @@ WAITING = {HomeworkState.SUBMITTED, HomeworkState.IN_REVIEW}
 
 @dataclass(frozen=True)
 class ModuleStatus:
-    module: Module
+    module: Module | ModuleOutline
     state: ModuleState
     lesson_done: bool
     quiz_passed: bool
@@ -75,8 +77,8 @@ class ModuleStatus:
 
 @dataclass(frozen=True)
 class CourseProgress:
-    course: Course
-    cohort: Cohort
+    course: Course | CourseOutline
+    cohort: Cohort | Any  # the ORM row, or the page's row of its columns (name, id, ...)
     modules: list[ModuleStatus]
 
     @property
@@ -143,30 +145,59 @@ def module_statuses(
     """The rules themselves, on rows already loaded (so reports can apply them to many students
     at once without a query per student). ``homework_required``: the course's completion rule
     (read from each module's course when not given)."""
-    statuses: list[ModuleStatus] = []
+    facts = {}
+    for module_id, row in rows.items():
+        facts[module_id] = Facts(
+            lesson_done(row), row.quiz_passed_at is not None, row.video_seconds > 0
+        )
+    required = (
+        homework_required
+        if homework_required is not None or not modules
+        else modules[0].course.homework_required
+    )
+    return statuses(modules, facts, homework, in_order=in_order, homework_required=required)
+
+
+class Facts(NamedTuple):
+    """What a module's progress row says (no row: nothing done yet)."""
+
+    lesson_done: bool
+    quiz_passed: bool
+    watched_some: bool  # some of the video played
+
+
+def statuses(
+    modules: Sequence[Module | ModuleOutline],
+    facts: dict[int, Facts],
+    homework: dict[int, HomeworkState],
+    *,
+    in_order: bool,
+    homework_required: bool,
+) -> list[ModuleStatus]:
+    """Each module's state from its facts, in course order (the one place the rules live)."""
+    result: list[ModuleStatus] = []
     previous_complete = True
     for module in modules:
-        row = rows.get(module.id)
-        done_lesson = lesson_done(row)
-        passed = row is not None and row.quiz_passed_at is not None
+        fact = facts.get(module.id)
+        done_lesson = fact is not None and fact.lesson_done
+        passed = fact is not None and fact.quiz_passed
         hw = homework.get(module.id, HomeworkState.NOT_SUBMITTED)
-        needs_homework = (
-            module.course.homework_required if homework_required is None else homework_required
+        complete = (
+            done_lesson and passed and (hw == HomeworkState.ACCEPTED or not homework_required)
         )
-        complete = done_lesson and passed and (hw == HomeworkState.ACCEPTED or not needs_homework)
         if complete:
             state = ModuleState.COMPLETE
         elif in_order and not previous_complete:
             state = ModuleState.LOCKED
-        elif row is not None and (
-            done_lesson or passed or row.video_seconds > 0 or hw != HomeworkState.NOT_SUBMITTED
+        elif fact is not None and (
+            done_lesson or passed or fact.watched_some or hw != HomeworkState.NOT_SUBMITTED
         ):
             state = ModuleState.IN_PROGRESS
         else:
             state = ModuleState.OPEN
-        statuses.append(ModuleStatus(module, state, done_lesson, passed, hw))
+        result.append(ModuleStatus(module, state, done_lesson, passed, hw))
         previous_complete = complete
-    return statuses
+    return result
 
 
 def _row(user_id: int, module: Module) -> ModuleProgress:

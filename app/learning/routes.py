@@ -79,7 +79,10 @@ def dashboard():
 @bp.route(MODULE)
 @login_required
 def module(course_slug: str, module_slug: str):
-    ctx = _load(course_slug, module_slug)
+    # A GET: the student's standing in one statement, the course from its kept outline.
+    ctx = services.module_page(
+        current_user, course_slug, module_slug, lang=request.args.get("lang")
+    )
     player, preparing = video.player_for(
         ctx.course.slug,
         ctx.module.slug,

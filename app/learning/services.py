@@ -17,12 +17,13 @@ from app.db import utcnow
 from app.errors import NotFoundError, RefusedError
 from app.extensions import db
 from app.homework.services import HomeworkState
-from app.learning import dates, policy, progress, quiz, schedule, watching
+from app.learning import dates, policy, progress, quiz, schedule, standing, watching
 from app.learning.content import LANGS, markdown, pick
 from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
 from app.learning.jobs import render_course_videos as render_course_videos
 from app.learning.models import Course, Module, ModuleProgress
+from app.learning.outline import CourseOutline, ModuleOutline
 from app.learning.progress import CourseProgress as CourseProgress
 from app.learning.progress import ModuleState as ModuleState
 from app.learning.progress import ModuleStatus as ModuleStatus
@@ -130,7 +131,7 @@ class ModuleNotOpen(Exception):
     """The module exists and the student may have it, but not yet: the pages show when it
     opens instead of its content, and every write to it is refused."""
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | ModulePage) -> None:
         super().__init__(f"module {ctx.module.id} opens at {ctx.opening.opens_at}")
         self.ctx = ctx
 
@@ -224,7 +225,9 @@ class Playback:
     resume: float
 
 
-def playback(user: User, ctx: ModuleContext, lang: str, duration: float | None = None) -> Playback:
+def playback(
+    user: User, ctx: ModuleContext | ModulePage, lang: str, duration: float | None = None
+) -> Playback:
     """The student's playback of the module's video in ``lang`` (staff: from the start, since
     nothing of theirs is recorded); ``duration``: the published video's, when the page has it."""
     if duration is None:
@@ -234,21 +237,7 @@ def playback(user: User, ctx: ModuleContext, lang: str, duration: float | None =
     return Playback(duration, progress.resume_position(user.id, ctx.module, lang, duration))
 
 
-@dataclass(frozen=True)
-class DashboardCourse:
-    """One of the student's courses: their progress, when each module opens and when its
-    homework is due."""
-
-    progress: CourseProgress
-    start: schedule.OpenState  # the cohort's start
-    openings: dict[int, schedule.OpenState]  # module id -> its calendar state
-    dues: dict[int, dates.DueView | None]  # module id -> its due date as the student reads it
-
-    def opening(self, module_id: int) -> schedule.OpenState:
-        return self.openings.get(module_id, schedule.OPEN)
-
-    def due(self, module_id: int) -> dates.DueView | None:
-        return self.dues.get(module_id)
+DashboardCourse = standing.Standing  # one of the student's courses, as the dashboard shows it
 
 
 def enrolments_with_courses(user_id: int) -> list[Enrolment]:
@@ -267,22 +256,62 @@ def enrolments_with_courses(user_id: int) -> list[Enrolment]:
     )
 
 
-def dashboard(user: User) -> list[DashboardCourse]:
-    """The student's courses: enrolments, cohorts, courses and modules in one statement."""
-    enrolments = enrolments_with_courses(user.id)
-    now = utcnow()
-    views = []
-    for e in enrolments:
-        standing = course_progress(user.id, e.cohort.course, e.cohort)
-        views.append(
-            DashboardCourse(
-                standing,
-                schedule.course_open_state(e.cohort, now),
-                {m.id: schedule.module_open_state(e, m, now) for m in e.cohort.course.modules},
-                {s.module.id: _due_view(user, e, s, now) for s in standing.modules},
-            )
-        )
-    return views
+def dashboard(user: User) -> list[standing.Standing]:
+    """The student's courses: each module's state, open date and due date, in one statement
+    (the courses' outlines are kept per version)."""
+    return standing.standings(user, utcnow())
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    """What the module page shows a student: the module of the course's outline, with the
+    same fields as ``ModuleContext`` (built from rows, no ORM entities)."""
+
+    course: CourseOutline
+    module: ModuleOutline
+    progress: CourseProgress
+    status: ModuleStatus
+    lang: str
+    opening: schedule.OpenState = schedule.OPEN
+    previewing_unopened: bool = False
+    due: dates.DueView | None = None
+
+    @property
+    def is_student(self) -> bool:
+        return True
+
+
+def module_page(
+    user: User | Any, course_slug: str, module_slug: str, *, lang: str | None = None
+) -> ModulePage | ModuleContext:
+    """The module page's context: for an enrolled student, their standing in the course in
+    one statement; anyone else (staff previews, strangers) through ``load_module``. Raises as
+    ``load_module`` does."""
+    found = standing.standings(user, utcnow(), course_slug=course_slug)
+    if not found:
+        return load_module(user, course_slug, module_slug, lang=lang, reading=True)
+    mine = found[0]
+    module = mine.course.module(module_slug)
+    if module is None:
+        raise CourseNotFound()
+    status = mine.progress.status_of(module.id)
+    if status is None or status.state == ModuleState.LOCKED:
+        raise ModuleLocked(f"module {module.id} locked")
+    opening = mine.opening(module.id)
+    page = ModulePage(
+        mine.course,
+        module,
+        mine.progress,
+        status,
+        content_language(lang),
+        opening,
+        due=mine.due(module.id),
+    )
+    if not opening.is_open:
+        if policy.can_preview(user, mine.course):
+            return replace(page, previewing_unopened=True)
+        raise ModuleNotOpen(page)
+    return page
 
 
 # --- for other domains and the tools (the modules behind these are learning's own) ----------

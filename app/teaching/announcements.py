@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from app import mail
 from app.audit.services import record
@@ -40,7 +42,7 @@ class StaleAnnouncement(ConflictError):
 class Shown:
     """An announcement as one reader sees it: in their language, or the nearest one."""
 
-    announcement: Announcement
+    announcement: Announcement | Any  # or a row of its id, created_at and edited_at
     title: Picked
     html: Picked
 
@@ -139,16 +141,30 @@ def shown(announcement: Announcement, lang: str) -> Shown:
 
 
 def for_student(user_id: int, lang: str, *, limit: int = PAGE, offset: int = 0) -> list[Shown]:
-    """The announcements of the student's cohorts, newest first (one statement)."""
-    cohort_ids = select(Enrolment.cohort_id).where(Enrolment.user_id == user_id)
-    rows = db.session.scalars(
-        select(Announcement)
+    """The announcements of the student's cohorts, newest first (one Core statement: the
+    columns the pages show, no entities)."""
+    rows = db.session.connection().execute(
+        _for_student(), {"user_id": user_id, "limit": limit, "offset": offset}
+    )
+    return [Shown(row, pick(row.title, lang), pick(row.body_html, lang)) for row in rows]
+
+
+@cache
+def _for_student() -> Select[Any]:
+    cohort_ids = select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"))
+    return (
+        select(
+            Announcement.id,
+            Announcement.created_at,
+            Announcement.edited_at,
+            Announcement.title,
+            Announcement.body_html,
+        )
         .where(Announcement.cohort_id.in_(cohort_ids))
         .order_by(Announcement.created_at.desc(), Announcement.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return [shown(a, lang) for a in rows]
 
 
 def of_cohort(cohort_id: int, *, limit: int = PAGE, offset: int = 0) -> Sequence[Announcement]:
