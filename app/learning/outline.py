@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from app.learning.content import LANGS, Picked, pick
 from app.learning.models import Course, Module
 
 CACHE = "tekser.course_outlines"
@@ -52,6 +53,7 @@ class ModuleOutline:
     title: MappingProxyType[str, str]
     video_url: str | None
     video_duration: int | None
+    titles: MappingProxyType[str, Picked] = field(repr=False, compare=False)  # by language
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,14 @@ def _read(course_id: int, rules: Rules) -> CourseOutline:
     slug, title, imported_at = rows[0][0], rows[0][1], rows[0][2]
     modules = tuple(
         ModuleOutline(
-            mid, course_id, mslug, position, MappingProxyType(dict(mtitle or {})), url, length
+            mid,
+            course_id,
+            mslug,
+            position,
+            MappingProxyType(dict(mtitle or {})),
+            url,
+            length,
+            MappingProxyType({lang: pick(mtitle, lang) for lang in LANGS}),
         )
         for _s, _t, _i, mid, mslug, position, mtitle, url, length in rows
         if mid is not None

@@ -17,6 +17,7 @@ from app.http_cache import conditional_page
 from app.learning import bp, quiz, services, watching
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
+from app.learning.labels import student_labels
 from app.learning.models import QuizAttempt
 from app.learning.module_content import module_content
 from app.policy import conceal, login_required
@@ -73,6 +74,7 @@ def dashboard():
         "learning/dashboard.html",
         courses=services.dashboard(current_user),
         announcements=teaching.latest_for(current_user, str(get_locale())),
+        labels=student_labels(),
     )
 
 
