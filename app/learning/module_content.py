@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from markupsafe import Markup
 
 from app.extensions import db
 from app.learning.content import LANGS, Picked, pick
@@ -27,6 +28,7 @@ class ModuleContent:
     caption_langs: tuple[str, ...]  # the languages the video has captions in, in LANGS order
     transcript: tuple[str, ...]  # paragraphs, in ``transcript_lang``; empty when there is none
     transcript_lang: str
+    transcript_html: Markup  # the paragraphs as <p> elements, escaped (rendered once)
 
 
 def module_content(course: Course, module: Module, lang: str) -> ModuleContent:
@@ -53,10 +55,12 @@ def _read(module_id: int, lang: str) -> ModuleContent:
     transcripts = row.transcript or {}
     # The transcript in the page's language, else in the language its captions fall back to.
     shown = lang if transcripts.get(lang) else pick(captions, lang).lang
+    transcript = tuple(transcripts.get(shown) or ())
     return ModuleContent(
         lesson=pick(row.lesson_html, lang),
         brief=pick(row.homework_html, lang),
         caption_langs=tuple(code for code in LANGS if captions.get(code)),
-        transcript=tuple(transcripts.get(shown) or ()),
+        transcript=transcript,
         transcript_lang=shown,
+        transcript_html=Markup("").join(Markup("<p>%s</p>") % p for p in transcript),
     )

@@ -99,7 +99,8 @@ def module(course_slug: str, module_slug: str):
         ctx=ctx,
         content=module_content(ctx.course, ctx.module, ctx.lang),
         langs=LANGS,
-        read_form=MarkReadForm(),
+        labels=student_labels(),
+        make_read_form=MarkReadForm,  # made only where the page offers it
         module_url=_module_url,
         player=player,
         video_preparing=preparing,
