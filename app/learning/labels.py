@@ -76,23 +76,23 @@ def _translate() -> StudentLabels:
         Step.DONE: _("Module complete"),
     }
     return StudentLabels(
-        state=MappingProxyType({str(k): safe(v) for k, v in states.items()}),  # noqa: S704
-        step=MappingProxyType({str(k): safe(v) for k, v in steps.items()}),  # noqa: S704
+        state=MappingProxyType({str(k): safe(v) for k, v in states.items()}),
+        step=MappingProxyType({str(k): safe(v) for k, v in steps.items()}),
         lesson=MappingProxyType(
-            {True: safe("✓ " + _("Lesson read")), False: safe("○ " + _("Lesson not read yet"))}  # noqa: S704
+            {True: safe("✓ " + _("Lesson read")), False: safe("○ " + _("Lesson not read yet"))}
         ),
         quiz=MappingProxyType(
-            {True: safe("✓ " + _("Quiz passed")), False: safe("○ " + _("Quiz not passed yet"))}  # noqa: S704
+            {True: safe("✓ " + _("Quiz passed")), False: safe("○ " + _("Quiz not passed yet"))}
         ),
         homework=MappingProxyType(
             {
-                str(s): safe(  # noqa: S704
+                str(s): safe(
                     ("✓ " if s == HomeworkState.ACCEPTED else "○ ")
                     + _("Homework: %(state)s", state=_homework(s))
                 )
                 for s in HomeworkState
             }
         ),
-        not_open_yet=safe(_("Not open yet")),  # noqa: S704
-        after_previous=safe(_("Opens when the previous module is complete.")),  # noqa: S704
+        not_open_yet=safe(_("Not open yet")),
+        after_previous=safe(_("Opens when the previous module is complete.")),
     )

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from app.extensions import db
 from app.learning.content import LANGS, Picked, pick
 from app.learning.models import Course, Module
+from app.learning.outline import CourseOutline, ModuleOutline
 
 MAX_ENTRIES = 300  # modules × languages × course versions; start afresh beyond
 
@@ -31,7 +32,9 @@ class ModuleContent:
     transcript_html: Markup  # the paragraphs as <p> elements, escaped (rendered once)
 
 
-def module_content(course: Course, module: Module, lang: str) -> ModuleContent:
+def module_content(
+    course: Course | CourseOutline, module: Module | ModuleOutline, lang: str
+) -> ModuleContent:
     cache: dict[tuple[object, ...], ModuleContent] = current_app.extensions.setdefault(
         "tekser.module_content", {}
     )

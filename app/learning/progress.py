@@ -24,13 +24,13 @@ from app.extensions import db
 from app.homework.services import HomeworkState, homework_states
 from app.learning import watching
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
-from app.learning.outline import CourseOutline, ModuleOutline
 from app.learning.signals import course_completed
 from app.unit_of_work import add_or_take_winner
 from app.video import services as video
 
 if TYPE_CHECKING:
     from app.cohorts.models import Cohort
+    from app.learning.outline import CourseOutline, ModuleOutline
 
 
 class ModuleState(enum.StrEnum):
@@ -229,7 +229,7 @@ def mark_lesson_read(user_id: int, module: Module) -> ModuleProgress:
     return row
 
 
-def video_duration(module: Module, lang: str) -> float | None:
+def video_duration(module: Module | ModuleOutline, lang: str) -> float | None:
     """The length in seconds of the module's video in ``lang``: the one place the watched
     share and the resume position take it from (None: unknown, so never watched by share)."""
     published = video.duration_for(module, lang)
@@ -279,7 +279,7 @@ def record_video_progress(
 
 
 def resume_position(
-    user_id: int, module: Module, lang: str, duration: float | None = None
+    user_id: int, module: Module | ModuleOutline, lang: str, duration: float | None = None
 ) -> float:
     """Where the student's playback of the video in ``lang`` should start again (0: from the
     start). Reads only; one query (two without the ``duration`` the page already knows)."""

@@ -175,7 +175,7 @@ def load_module(
         raise ModuleLocked(f"module {module.id} locked")
     now = utcnow()
     opening = schedule.module_open_state(enrolment, module, now)
-    due = _due_view(user, enrolment, status, now)
+    due = _due_view(user, enrolment, module, status, now)
     ctx = ModuleContext(course, module, standing, status, content_language(lang), opening, due=due)
     if not opening.is_open:
         if reading and policy.can_preview(user, course):
@@ -207,9 +207,9 @@ HANDED_IN_NOT = (HomeworkState.NOT_SUBMITTED, HomeworkState.DRAFT)
 
 
 def _due_view(
-    user: User | Any, enrolment: Enrolment, status: ModuleStatus, now: datetime
+    user: User | Any, enrolment: Enrolment, module: Module, status: ModuleStatus, now: datetime
 ) -> dates.DueView | None:
-    due = cohorts.due_for(enrolment, status.module)
+    due = cohorts.due_for(enrolment, module)
     if due is None:
         return None
     tz = cohorts.student_timezone(getattr(user, "timezone", None), enrolment.cohort)

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Executable, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from app.cohorts import services as cohorts
@@ -68,7 +68,7 @@ class Standing:
 
 
 @cache
-def _statement(by_course: bool) -> Select[Any]:
+def _statement(by_course: bool) -> Executable:
     """Rows of (enrolment, module) for ``:user_id`` (and the course ``:slug``), in order."""
     progress = aliased(ModuleProgress)
     latest = aliased(Submission)

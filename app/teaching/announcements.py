@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Executable, bindparam, select
 
 from app import mail
 from app.audit.services import record
@@ -150,7 +150,7 @@ def for_student(user_id: int, lang: str, *, limit: int = PAGE, offset: int = 0) 
 
 
 @cache
-def _for_student() -> Select[Any]:
+def _for_student() -> Executable:
     cohort_ids = select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"))
     return (
         select(

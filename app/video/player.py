@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import Executable, and_, bindparam, select
 
 from app.extensions import db
 from app.learning.content import fallback_order
@@ -95,7 +95,7 @@ def module_videos(module_id: int) -> ModuleVideos:
 
 
 @cache
-def _videos_statement() -> Select[Any]:
+def _videos_statement() -> Executable:
     """Built once: the module page runs it on every visit (issue 19)."""
     active = (
         select(TranscodeJob.id)
