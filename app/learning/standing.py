@@ -154,8 +154,10 @@ def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
     homework: dict[int, HomeworkState] = {}
     dated: dict[int, tuple[datetime | None, datetime | None]] = {}
     extra: dict[int, int] = {}
-    for row in rows[: len(course.modules)]:
+    for row in rows:
         (module_id, lesson, passed, seconds, accepted, status, expires) = row[13:20]
+        if module_id is None:  # a course without modules
+            continue
         if seconds is not None:  # a progress row
             facts[module_id] = Facts(bool(lesson), bool(passed), seconds > 0)
         homework[module_id] = (
@@ -181,7 +183,7 @@ def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
             None
             if due_at is None
             else dates.describe_due(
-                due_at + timedelta(days=extra[module.id]),
+                due_at + timedelta(days=extra.get(module.id, 0)),
                 now,
                 reader_tz,
                 done=status.homework not in HANDED_IN_NOT,
