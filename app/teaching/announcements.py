@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
+from flask import current_app
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Executable, bindparam, select
 
@@ -49,6 +52,29 @@ class Shown:
     @property
     def is_fallback(self) -> bool:
         return self.html.is_fallback or self.title.is_fallback
+
+    @property
+    def posted(self) -> str:
+        """When it was posted, as the page's language writes it in the site's zone."""
+        return _written(self.announcement.created_at, str(get_locale()), _site_zone())
+
+    @property
+    def edited(self) -> str | None:
+        at = self.announcement.edited_at
+        return None if at is None else _written(at, str(get_locale()), _site_zone())
+
+
+def _site_zone() -> str:
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@lru_cache(maxsize=2048)
+def _written(at: datetime, locale: str, zone: str) -> str:
+    """Babel's short date and time (the template filter ``datetimeformat('short')``): most of
+    an announcement's cost on a page, and the same for every student of the cohort, so each
+    worker keeps it (``locale`` and ``zone`` are the key: the filter reads them from the
+    request and the settings)."""
+    return str(format_datetime(at, "short"))
 
 
 def clean(titles: LangText, bodies: LangText) -> tuple[LangText, LangText]:
