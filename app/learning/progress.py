@@ -149,6 +149,13 @@ def resume_position(
             ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
         )
     )
+    return resume_from(played, module, lang, duration)
+
+
+def resume_from(
+    played: object, module: Module | ModuleOutline, lang: str, duration: float | None = None
+) -> float:
+    """Where playback in ``lang`` starts again, from the progress row's ``video_played``."""
     entry = played.get(lang) if isinstance(played, dict) else None
     if not isinstance(entry, dict):
         return 0.0

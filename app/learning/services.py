@@ -234,6 +234,8 @@ def playback(
         duration = progress.video_duration(ctx.module, lang)
     if not ctx.is_student:
         return Playback(duration, 0.0)
+    if isinstance(ctx, ModulePage):  # read with the page's standing: no statement
+        return Playback(duration, progress.resume_from(ctx.played, ctx.module, lang, duration))
     return Playback(duration, progress.resume_position(user.id, ctx.module, lang, duration))
 
 
@@ -275,6 +277,7 @@ class ModulePage:
     opening: schedule.OpenState = schedule.OPEN
     previewing_unopened: bool = False
     due: dates.DueView | None = None
+    played: Any = None  # the progress row's ``video_played``: where to resume, per language
 
     @property
     def is_student(self) -> bool:
@@ -287,7 +290,7 @@ def module_page(
     """The module page's context: for an enrolled student, their standing in the course in
     one statement; anyone else (staff previews, strangers) through ``load_module``. Raises as
     ``load_module`` does."""
-    found = standing.standings(user, utcnow(), course_slug=course_slug)
+    found = standing.standings(user, utcnow(), course_slug=course_slug, module_slug=module_slug)
     if not found:
         return load_module(user, course_slug, module_slug, lang=lang, reading=True)
     mine = found[0]
@@ -306,6 +309,7 @@ def module_page(
         content_language(lang),
         opening,
         due=mine.due(module.id),
+        played=mine.played,
     )
     if not opening.is_open:
         if policy.can_preview(user, mine.course):

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Executable, and_, bindparam, func, select
+from sqlalchemy import Executable, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from app.cohorts import services as cohorts
@@ -48,11 +48,11 @@ class CohortFacts:
 class Standing:
     """One enrolment: the student's progress and the cohort's calendar for each module."""
 
-    enrolment_id: int
     progress: CourseProgress
     start: schedule.OpenState  # the cohort's start
     openings: dict[int, schedule.OpenState]  # module id -> its calendar state
     dues: dict[int, dates.DueView | None]  # module id -> its due date as the student reads it
+    played: Any = None  # the ranges played of the module asked for (``video_played``)
 
     @property
     def course(self) -> CourseOutline:
@@ -69,7 +69,8 @@ class Standing:
 
 @cache
 def _statement(by_course: bool) -> Executable:
-    """Rows of (enrolment, module) for ``:user_id`` (and the course ``:slug``), in order."""
+    """Rows of (enrolment, module) for ``:user_id`` (and the course ``:slug``, with what was
+    played of the video of its module ``:module_slug``), in order."""
     progress = aliased(ModuleProgress)
     latest = aliased(Submission)
     own = aliased(Extension)
@@ -124,16 +125,21 @@ def _statement(by_course: bool) -> Executable:
         .order_by(Enrolment.id, Module.position)
     )  # fmt: skip
     if by_course:
-        statement = statement.where(Course.slug == bindparam("slug"))
+        played = case((Module.slug == bindparam("module_slug"), progress.video_played))
+        statement = statement.add_columns(played).where(Course.slug == bindparam("slug"))
     return statement
 
 
-def standings(user: Any, now: datetime, *, course_slug: str | None = None) -> list[Standing]:
-    """The student's enrolments (only the one in the course ``course_slug`` when given), each
-    with every current module's state, open date and due date at ``now``, in one statement."""
+def standings(
+    user: Any, now: datetime, *, course_slug: str | None = None, module_slug: str = ""
+) -> list[Standing]:
+    """The student's enrolments (only the one in the course ``course_slug`` when given, with
+    what was played of the video of its module ``module_slug``), each with every current
+    module's state, open date and due date at ``now``, in one statement."""
     params: dict[str, Any] = {"user_id": user.id}
     if course_slug is not None:
         params["slug"] = course_slug
+        params["module_slug"] = module_slug
     rows = db.session.connection().execute(_statement(course_slug is not None), params).all()
     groups: dict[int, list[Any]] = {}
     for row in rows:
@@ -154,6 +160,7 @@ def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
     homework: dict[int, HomeworkState] = {}
     dated: dict[int, tuple[datetime | None, datetime | None]] = {}
     extra: dict[int, int] = {}
+    played = None
     for row in rows:
         (module_id, lesson, passed, seconds, accepted, status, expires) = row[13:20]
         if module_id is None:  # a course without modules
@@ -166,6 +173,8 @@ def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
         if row[20] is not None:
             dated[module_id] = (row[20], row[21])
         extra[module_id] = row[22] if row[22] is not None else (row[23] or 0)
+        if len(row) > 24 and row[24] is not None:
+            played = row[24]
     standing = statuses(
         course.modules,
         facts,
@@ -189,7 +198,7 @@ def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
                 done=status.homework not in HANDED_IN_NOT,
             )
         )
-    return Standing(rows[0][0], CourseProgress(course, cohort, standing), start, openings, dues)
+    return Standing(CourseProgress(course, cohort, standing), start, openings, dues, played)
 
 
 def _defaults(
