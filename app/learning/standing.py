@@ -51,7 +51,8 @@ class Standing:
     progress: CourseProgress
     start: schedule.OpenState  # the cohort's start
     openings: dict[int, schedule.OpenState]  # module id -> its calendar state
-    dues: dict[int, dates.DueView | None]  # module id -> its due date as the student reads it
+    # module id -> its due date as the student reads it (the module page: its module only)
+    dues: dict[int, dates.DueView | None]
     played: Any = None  # the ranges played of the module asked for (``video_played``)
 
     @property
@@ -144,10 +145,12 @@ def standings(
     groups: dict[int, list[Any]] = {}
     for row in rows:
         groups.setdefault(row[0], []).append(row)
-    return [_standing(user, group, now) for group in groups.values()]
+    return [_standing(user, group, now, module_slug or None) for group in groups.values()]
 
 
-def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
+def _standing(user: Any, rows: list[Any], now: datetime, only: str | None) -> Standing:
+    """One enrolment's standing from its rows; the due date of every module, or (``only``,
+    the module page) of that module alone."""
     first = rows[0]
     cohort = CohortFacts(first[1], first[2], first[3], first[4], first[5])
     rules = Rules(first[8], first[9], first[10], first[11], first[12])
@@ -190,7 +193,7 @@ def _standing(user: Any, rows: list[Any], now: datetime) -> Standing:
         openings[module.id] = schedule.module_state_at(start, opens_at, tz, now)
         dues[module.id] = (
             None
-            if due_at is None
+            if due_at is None or (only is not None and module.slug != only)
             else dates.describe_due(
                 due_at + timedelta(days=extra.get(module.id, 0)),
                 now,
