@@ -75,12 +75,31 @@ def default_dates(cohort: Cohort, module: Module) -> ModuleDates:
     course = cohort.course
     if cohort.starts_on is None or course is None or course.module_every_days is None:
         return NO_DATES
-    tz = cohort_timezone(cohort)
-    opens_on = cohort.starts_on + timedelta(days=course.module_every_days * (module.position - 1))
+    return dates_by_default(
+        cohort.starts_on,
+        cohort_timezone(cohort),
+        course.module_every_days,
+        course.homework_due_days,
+        module.position,
+    )
+
+
+def dates_by_default(
+    starts_on: date | None,
+    tz: ZoneInfo,
+    every_days: int | None,
+    due_days: int | None,
+    position: int,
+) -> ModuleDates:
+    """The default dates of the module at ``position``, from the cohort's start and the
+    course's ``schedule`` (none without a start date or a module interval)."""
+    if starts_on is None or every_days is None:
+        return NO_DATES
+    opens_on = starts_on + timedelta(days=every_days * (position - 1))
     opens_at = local_instant(opens_on, time.min, tz)
-    if course.homework_due_days is None:
+    if due_days is None:
         return ModuleDates(opens_at, None)
-    due_at = local_instant(opens_on + timedelta(days=course.homework_due_days), DUE_TIME, tz)
+    due_at = local_instant(opens_on + timedelta(days=due_days), DUE_TIME, tz)
     return ModuleDates(opens_at, due_at)
 
 

@@ -52,6 +52,7 @@ from app.cohorts.schedule import Due as Due
 from app.cohorts.schedule import ModuleDates as ModuleDates
 from app.cohorts.schedule import cohort_starts_at as cohort_starts_at
 from app.cohorts.schedule import cohort_timezone as cohort_timezone
+from app.cohorts.schedule import dates_by_default as dates_by_default
 from app.cohorts.schedule import default_dates as default_dates
 from app.cohorts.schedule import due_for as due_for
 from app.cohorts.schedule import extension_days as extension_days

@@ -37,6 +37,7 @@ from app.homework.models import (
 )
 from app.homework.policy import can_edit_submission, can_revise
 from app.homework.states import HomeworkState as HomeworkState
+from app.homework.states import attempt_state as attempt_state
 from app.homework.states import homework_states as homework_states
 from app.homework.states import states_from_attempts as states_from_attempts
 from app.homework.states import visible_status as visible_status

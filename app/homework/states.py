@@ -57,7 +57,20 @@ def states_from_attempts(
     for module_id, status, expires in rows:
         if states.get(module_id) == HomeworkState.ACCEPTED:
             continue
-        if status == Status.IN_REVIEW and (expires is None or expires <= now):
-            status = Status.SUBMITTED
-        states[module_id] = HomeworkState(Status(status).value)
+        states[module_id] = attempt_state(status, expires, now)
     return states
+
+
+def attempt_state(
+    status: str | None, claim_expires_at: datetime | None, now: datetime
+) -> HomeworkState:
+    """The state one attempt gives its module (None: no attempt): an in-review attempt whose
+    claim has expired is waiting again."""
+    if status is None:
+        return HomeworkState.NOT_SUBMITTED
+    if status == Status.IN_REVIEW and (claim_expires_at is None or claim_expires_at <= now):
+        return HomeworkState.SUBMITTED
+    return _STATES[status]
+
+
+_STATES = {s.value: HomeworkState(s.value) for s in Status}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -48,17 +49,26 @@ def local_time(at: datetime, tz: ZoneInfo) -> str:
     return babel_dates.format_skeleton("Hm", at, tzinfo=tz, locale=_locale())
 
 
+@lru_cache(maxsize=4096)
+def _written(at: datetime, tz: ZoneInfo, locale: str) -> tuple[str, str]:
+    """``at`` in ``tz`` as ``locale`` writes its date and time, and its time alone. Babel's
+    formatting is most of a due line's cost and depends on nothing else, so each worker keeps
+    it (a cohort's students share their due dates; issue 19)."""
+    return i18n.local_datetime(at, tz, locale), babel_dates.format_skeleton(
+        "Hm", at, tzinfo=tz, locale=locale
+    )
+
+
 def describe_due(due_at: datetime, now: datetime, tz: ZoneInfo, done: bool = False) -> DueView:
     """How a due date reads at ``now`` for a student in ``tz``: today and tomorrow are days on
     the student's own calendar, not 24-hour spans."""
     iso = due_at.astimezone(tz).isoformat()
-    when = local_datetime(due_at, tz)
+    when, at = _written(due_at, tz, _locale())
     if done:
         return DueView(DueState.DONE, _("Handed in; it was due %(when)s.", when=when), due_at, iso)
     if now > due_at:
         return DueView(DueState.OVERDUE, _("Overdue: it was due %(when)s.", when=when), due_at, iso)
     days = (due_at.astimezone(tz).date() - now.astimezone(tz).date()).days
-    at = local_time(due_at, tz)
     if days <= 0:
         return DueView(DueState.TODAY, _("Due today at %(time)s.", time=at), due_at, iso)
     if days == 1:

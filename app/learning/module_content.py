@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from markupsafe import Markup
 
 from app.extensions import db
 from app.learning.content import LANGS, Picked, pick
 from app.learning.models import Course, Module
+from app.learning.outline import CourseOutline, ModuleOutline
 
 MAX_ENTRIES = 300  # modules × languages × course versions; start afresh beyond
 
@@ -27,9 +29,12 @@ class ModuleContent:
     caption_langs: tuple[str, ...]  # the languages the video has captions in, in LANGS order
     transcript: tuple[str, ...]  # paragraphs, in ``transcript_lang``; empty when there is none
     transcript_lang: str
+    transcript_html: Markup  # the paragraphs as <p> elements, escaped (rendered once)
 
 
-def module_content(course: Course, module: Module, lang: str) -> ModuleContent:
+def module_content(
+    course: Course | CourseOutline, module: Module | ModuleOutline, lang: str
+) -> ModuleContent:
     cache: dict[tuple[object, ...], ModuleContent] = current_app.extensions.setdefault(
         "tekser.module_content", {}
     )
@@ -53,10 +58,12 @@ def _read(module_id: int, lang: str) -> ModuleContent:
     transcripts = row.transcript or {}
     # The transcript in the page's language, else in the language its captions fall back to.
     shown = lang if transcripts.get(lang) else pick(captions, lang).lang
+    transcript = tuple(transcripts.get(shown) or ())
     return ModuleContent(
         lesson=pick(row.lesson_html, lang),
         brief=pick(row.homework_html, lang),
         caption_langs=tuple(code for code in LANGS if captions.get(code)),
-        transcript=tuple(transcripts.get(shown) or ()),
+        transcript=transcript,
         transcript_lang=shown,
+        transcript_html=Markup("").join(Markup("<p>%s</p>") % p for p in transcript),
     )

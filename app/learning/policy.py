@@ -10,6 +10,7 @@ from app.policy import Role, has_role
 
 if TYPE_CHECKING:
     from app.auth.models import User
+    from app.learning.outline import CourseOutline
 
 
 def can_view_course(user: User | Any, course: Course) -> bool:
@@ -23,7 +24,7 @@ def can_view_course(user: User | Any, course: Course) -> bool:
     return has_role(user, Role.REVIEWER) and cohorts.reviews_course(user.id, course.id)
 
 
-def can_preview(user: User | Any, course: Course) -> bool:
+def can_preview(user: User | Any, course: Course | CourseOutline) -> bool:
     """Admins, and reviewers of one of the course's cohorts, may read a module before it opens
     (even when they are also enrolled); nothing they do there is accepted before it opens."""
     if not getattr(user, "is_authenticated", False):

@@ -1,4 +1,5 @@
-"""The progress rules of DESIGN.md section 4, in one place.
+"""A student's progress rows: reading them and recording what they do (the rules themselves,
+on facts already read, are in ``app.learning.rules``).
 
 A module is complete when its lesson is read (or its video watched to the course's share), its
 quiz is passed, and, when the course's completion rule asks for it (``Course.homework_required``,
@@ -9,8 +10,6 @@ the cohort say so; otherwise every module is open.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,96 +19,26 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.cohorts import services as cohorts
 from app.db import utcnow
 from app.extensions import db
-from app.homework.services import HomeworkState, homework_states
+from app.homework.services import homework_states
 from app.learning import watching
 from app.learning.models import Course, Module, ModuleProgress, QuizAttempt
+from app.learning.rules import WAITING as WAITING
+from app.learning.rules import CourseProgress as CourseProgress
+from app.learning.rules import Facts as Facts
+from app.learning.rules import ModuleState as ModuleState
+from app.learning.rules import ModuleStatus as ModuleStatus
+from app.learning.rules import Step as Step
+from app.learning.rules import homework_done as homework_done
+from app.learning.rules import lesson_done as lesson_done
+from app.learning.rules import module_statuses as module_statuses
+from app.learning.rules import statuses as statuses
 from app.learning.signals import course_completed
 from app.unit_of_work import add_or_take_winner
 from app.video import services as video
 
 if TYPE_CHECKING:
     from app.cohorts.models import Cohort
-
-
-class ModuleState(enum.StrEnum):
-    LOCKED = "locked"
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    COMPLETE = "complete"
-
-
-class Step(enum.StrEnum):
-    LESSON = "lesson"
-    QUIZ = "quiz"
-    HOMEWORK = "homework"
-    WAIT_REVIEW = "wait_review"
-    REVISE = "revise"
-    DONE = "done"
-
-
-WAITING = {HomeworkState.SUBMITTED, HomeworkState.IN_REVIEW}
-
-
-@dataclass(frozen=True)
-class ModuleStatus:
-    module: Module
-    state: ModuleState
-    lesson_done: bool
-    quiz_passed: bool
-    homework: HomeworkState
-
-    @property
-    def next_step(self) -> Step:
-        if self.state == ModuleState.COMPLETE:
-            return Step.DONE
-        if not self.lesson_done:
-            return Step.LESSON
-        if not self.quiz_passed:
-            return Step.QUIZ
-        if self.homework in WAITING:
-            return Step.WAIT_REVIEW
-        if self.homework == HomeworkState.RETURNED:
-            return Step.REVISE
-        return Step.HOMEWORK
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    course: Course
-    cohort: Cohort
-    modules: list[ModuleStatus]
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for m in self.modules if m.state == ModuleState.COMPLETE)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / len(self.modules)) if self.modules else 0
-
-    @property
-    def current(self) -> ModuleStatus | None:
-        """The module to work on next: the first one that is open and not complete."""
-        for status in self.modules:
-            if status.state in (ModuleState.OPEN, ModuleState.IN_PROGRESS):
-                return status
-        return None
-
-    @property
-    def is_complete(self) -> bool:
-        return bool(self.modules) and self.completed == len(self.modules)
-
-    def status_of(self, module_id: int) -> ModuleStatus | None:
-        return next((s for s in self.modules if s.module.id == module_id), None)
-
-
-def homework_done(module: Module, state: HomeworkState) -> bool:
-    """The homework part of the completion rule: accepted, or not required by the course."""
-    return state == HomeworkState.ACCEPTED or not module.course.homework_required
-
-
-def lesson_done(row: ModuleProgress | None) -> bool:
-    return row is not None and (row.lesson_read_at is not None or row.video_watched_at is not None)
+    from app.learning.outline import ModuleOutline
 
 
 def course_progress(user_id: int, course: Course, cohort: Cohort) -> CourseProgress:
@@ -130,43 +59,6 @@ def course_progress(user_id: int, course: Course, cohort: Cohort) -> CourseProgr
         cohort,
         module_statuses(modules, rows, homework, in_order=course.sequential and cohort.sequential),
     )
-
-
-def module_statuses(
-    modules: list[Module],
-    rows: dict[int, ModuleProgress],
-    homework: dict[int, HomeworkState],
-    *,
-    in_order: bool,
-    homework_required: bool | None = None,
-) -> list[ModuleStatus]:
-    """The rules themselves, on rows already loaded (so reports can apply them to many students
-    at once without a query per student). ``homework_required``: the course's completion rule
-    (read from each module's course when not given)."""
-    statuses: list[ModuleStatus] = []
-    previous_complete = True
-    for module in modules:
-        row = rows.get(module.id)
-        done_lesson = lesson_done(row)
-        passed = row is not None and row.quiz_passed_at is not None
-        hw = homework.get(module.id, HomeworkState.NOT_SUBMITTED)
-        needs_homework = (
-            module.course.homework_required if homework_required is None else homework_required
-        )
-        complete = done_lesson and passed and (hw == HomeworkState.ACCEPTED or not needs_homework)
-        if complete:
-            state = ModuleState.COMPLETE
-        elif in_order and not previous_complete:
-            state = ModuleState.LOCKED
-        elif row is not None and (
-            done_lesson or passed or row.video_seconds > 0 or hw != HomeworkState.NOT_SUBMITTED
-        ):
-            state = ModuleState.IN_PROGRESS
-        else:
-            state = ModuleState.OPEN
-        statuses.append(ModuleStatus(module, state, done_lesson, passed, hw))
-        previous_complete = complete
-    return statuses
 
 
 def _row(user_id: int, module: Module) -> ModuleProgress:
@@ -198,7 +90,7 @@ def mark_lesson_read(user_id: int, module: Module) -> ModuleProgress:
     return row
 
 
-def video_duration(module: Module, lang: str) -> float | None:
+def video_duration(module: Module | ModuleOutline, lang: str) -> float | None:
     """The length in seconds of the module's video in ``lang``: the one place the watched
     share and the resume position take it from (None: unknown, so never watched by share)."""
     published = video.duration_for(module, lang)
@@ -248,7 +140,7 @@ def record_video_progress(
 
 
 def resume_position(
-    user_id: int, module: Module, lang: str, duration: float | None = None
+    user_id: int, module: Module | ModuleOutline, lang: str, duration: float | None = None
 ) -> float:
     """Where the student's playback of the video in ``lang`` should start again (0: from the
     start). Reads only; one query (two without the ``duration`` the page already knows)."""
@@ -257,6 +149,13 @@ def resume_position(
             ModuleProgress.user_id == user_id, ModuleProgress.module_id == module.id
         )
     )
+    return resume_from(played, module, lang, duration)
+
+
+def resume_from(
+    played: object, module: Module | ModuleOutline, lang: str, duration: float | None = None
+) -> float:
+    """Where playback in ``lang`` starts again, from the progress row's ``video_played``."""
     entry = played.get(lang) if isinstance(played, dict) else None
     if not isinstance(entry, dict):
         return 0.0

@@ -17,6 +17,7 @@ from app.http_cache import conditional_page
 from app.learning import bp, quiz, services, watching
 from app.learning.content import LANGS
 from app.learning.forms import MarkReadForm, QuizForm
+from app.learning.labels import student_labels
 from app.learning.models import QuizAttempt
 from app.learning.module_content import module_content
 from app.policy import conceal, login_required
@@ -73,13 +74,17 @@ def dashboard():
         "learning/dashboard.html",
         courses=services.dashboard(current_user),
         announcements=teaching.latest_for(current_user, str(get_locale())),
+        labels=student_labels(),
     )
 
 
 @bp.route(MODULE)
 @login_required
 def module(course_slug: str, module_slug: str):
-    ctx = _load(course_slug, module_slug)
+    # A GET: the student's standing in one statement, the course from its kept outline.
+    ctx = services.module_page(
+        current_user, course_slug, module_slug, lang=request.args.get("lang")
+    )
     player, preparing = video.player_for(
         ctx.course.slug,
         ctx.module.slug,
@@ -94,7 +99,8 @@ def module(course_slug: str, module_slug: str):
         ctx=ctx,
         content=module_content(ctx.course, ctx.module, ctx.lang),
         langs=LANGS,
-        read_form=MarkReadForm(),
+        labels=student_labels(),
+        make_read_form=MarkReadForm,  # made only where the page offers it
         module_url=_module_url,
         player=player,
         video_preparing=preparing,

@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from app.cohorts import services as cohorts
 
@@ -44,10 +45,7 @@ OPEN = OpenState(Opening.OPEN)
 
 def course_open_state(cohort: Cohort, now: datetime) -> OpenState:
     """Whether the cohort has started at ``now`` (a timezone-aware moment)."""
-    starts_at = cohorts.cohort_starts_at(cohort)
-    if starts_at is not None and now < starts_at:
-        return OpenState(Opening.NOT_STARTED, cohort.starts_on, starts_at)
-    return OPEN
+    return start_state_at(cohort.starts_on, cohorts.cohort_starts_at(cohort), now)
 
 
 def module_open_state(enrolment: Enrolment, module: Module, now: datetime) -> OpenState:
@@ -62,7 +60,23 @@ def module_open_state(enrolment: Enrolment, module: Module, now: datetime) -> Op
     if not started.is_open:
         return started
     opens_at = cohorts.module_dates(cohort, module).opens_at
+    return module_state_at(started, opens_at, cohorts.cohort_timezone(cohort), now)
+
+
+def module_state_at(
+    started: OpenState, opens_at: datetime | None, tz: ZoneInfo, now: datetime
+) -> OpenState:
+    """The module's calendar state from the cohort's (``started``) and the module's own open
+    moment (None: no date), ``tz`` being the cohort's zone."""
+    if not started.is_open:
+        return started
     if opens_at is not None and now < opens_at:
-        opens_on = opens_at.astimezone(cohorts.cohort_timezone(cohort)).date()
-        return OpenState(Opening.NOT_YET, opens_on, opens_at)
+        return OpenState(Opening.NOT_YET, opens_at.astimezone(tz).date(), opens_at)
+    return OPEN
+
+
+def start_state_at(starts_on: date | None, starts_at: datetime | None, now: datetime) -> OpenState:
+    """Whether the cohort starting at ``starts_at`` (local day ``starts_on``) has started."""
+    if starts_at is not None and now < starts_at:
+        return OpenState(Opening.NOT_STARTED, starts_on, starts_at)
     return OPEN

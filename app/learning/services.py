@@ -17,12 +17,13 @@ from app.db import utcnow
 from app.errors import NotFoundError, RefusedError
 from app.extensions import db
 from app.homework.services import HomeworkState
-from app.learning import dates, policy, progress, quiz, schedule, watching
+from app.learning import dates, policy, progress, quiz, schedule, standing, watching
 from app.learning.content import LANGS, markdown, pick
 from app.learning.content.importer import import_course as import_course
 from app.learning.content.spec import read_course as read_course
 from app.learning.jobs import render_course_videos as render_course_videos
 from app.learning.models import Course, Module, ModuleProgress
+from app.learning.outline import CourseOutline, ModuleOutline
 from app.learning.outline import ModuleLine as ModuleLine
 from app.learning.outline import course_modules as course_modules
 from app.learning.progress import CourseProgress as CourseProgress
@@ -132,7 +133,7 @@ class ModuleNotOpen(Exception):
     """The module exists and the student may have it, but not yet: the pages show when it
     opens instead of its content, and every write to it is refused."""
 
-    def __init__(self, ctx: ModuleContext) -> None:
+    def __init__(self, ctx: ModuleContext | ModulePage) -> None:
         super().__init__(f"module {ctx.module.id} opens at {ctx.opening.opens_at}")
         self.ctx = ctx
 
@@ -176,7 +177,7 @@ def load_module(
         raise ModuleLocked(f"module {module.id} locked")
     now = utcnow()
     opening = schedule.module_open_state(enrolment, module, now)
-    due = _due_view(user, enrolment, status, now)
+    due = _due_view(user, enrolment, module, status, now)
     ctx = ModuleContext(course, module, standing, status, content_language(lang), opening, due=due)
     if not opening.is_open:
         if reading and policy.can_preview(user, course):
@@ -208,9 +209,9 @@ HANDED_IN_NOT = (HomeworkState.NOT_SUBMITTED, HomeworkState.DRAFT)
 
 
 def _due_view(
-    user: User | Any, enrolment: Enrolment, status: ModuleStatus, now: datetime
+    user: User | Any, enrolment: Enrolment, module: Module, status: ModuleStatus, now: datetime
 ) -> dates.DueView | None:
-    due = cohorts.due_for(enrolment, status.module)
+    due = cohorts.due_for(enrolment, module)
     if due is None:
         return None
     tz = cohorts.student_timezone(getattr(user, "timezone", None), enrolment.cohort)
@@ -226,31 +227,21 @@ class Playback:
     resume: float
 
 
-def playback(user: User, ctx: ModuleContext, lang: str, duration: float | None = None) -> Playback:
+def playback(
+    user: User, ctx: ModuleContext | ModulePage, lang: str, duration: float | None = None
+) -> Playback:
     """The student's playback of the module's video in ``lang`` (staff: from the start, since
     nothing of theirs is recorded); ``duration``: the published video's, when the page has it."""
     if duration is None:
         duration = progress.video_duration(ctx.module, lang)
     if not ctx.is_student:
         return Playback(duration, 0.0)
+    if isinstance(ctx, ModulePage):  # read with the page's standing: no statement
+        return Playback(duration, progress.resume_from(ctx.played, ctx.module, lang, duration))
     return Playback(duration, progress.resume_position(user.id, ctx.module, lang, duration))
 
 
-@dataclass(frozen=True)
-class DashboardCourse:
-    """One of the student's courses: their progress, when each module opens and when its
-    homework is due."""
-
-    progress: CourseProgress
-    start: schedule.OpenState  # the cohort's start
-    openings: dict[int, schedule.OpenState]  # module id -> its calendar state
-    dues: dict[int, dates.DueView | None]  # module id -> its due date as the student reads it
-
-    def opening(self, module_id: int) -> schedule.OpenState:
-        return self.openings.get(module_id, schedule.OPEN)
-
-    def due(self, module_id: int) -> dates.DueView | None:
-        return self.dues.get(module_id)
+DashboardCourse = standing.Standing  # one of the student's courses, as the dashboard shows it
 
 
 def enrolments_with_courses(user_id: int) -> list[Enrolment]:
@@ -269,22 +260,64 @@ def enrolments_with_courses(user_id: int) -> list[Enrolment]:
     )
 
 
-def dashboard(user: User) -> list[DashboardCourse]:
-    """The student's courses: enrolments, cohorts, courses and modules in one statement."""
-    enrolments = enrolments_with_courses(user.id)
-    now = utcnow()
-    views = []
-    for e in enrolments:
-        standing = course_progress(user.id, e.cohort.course, e.cohort)
-        views.append(
-            DashboardCourse(
-                standing,
-                schedule.course_open_state(e.cohort, now),
-                {m.id: schedule.module_open_state(e, m, now) for m in e.cohort.course.modules},
-                {s.module.id: _due_view(user, e, s, now) for s in standing.modules},
-            )
-        )
-    return views
+def dashboard(user: User) -> list[standing.Standing]:
+    """The student's courses: each module's state, open date and due date, in one statement
+    (the courses' outlines are kept per version)."""
+    return standing.standings(user, utcnow())
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    """What the module page shows a student: the module of the course's outline, with the
+    same fields as ``ModuleContext`` (built from rows, no ORM entities)."""
+
+    course: CourseOutline
+    module: ModuleOutline
+    progress: CourseProgress
+    status: ModuleStatus
+    lang: str
+    opening: schedule.OpenState = schedule.OPEN
+    previewing_unopened: bool = False
+    due: dates.DueView | None = None
+    played: Any = None  # the progress row's ``video_played``: where to resume, per language
+
+    @property
+    def is_student(self) -> bool:
+        return True
+
+
+def module_page(
+    user: User | Any, course_slug: str, module_slug: str, *, lang: str | None = None
+) -> ModulePage | ModuleContext:
+    """The module page's context: for an enrolled student, their standing in the course in
+    one statement; anyone else (staff previews, strangers) through ``load_module``. Raises as
+    ``load_module`` does."""
+    found = standing.standings(user, utcnow(), course_slug=course_slug, module_slug=module_slug)
+    if not found:
+        return load_module(user, course_slug, module_slug, lang=lang, reading=True)
+    mine = found[0]
+    module = mine.course.module(module_slug)
+    if module is None:
+        raise CourseNotFound()
+    status = mine.progress.status_of(module.id)
+    if status is None or status.state == ModuleState.LOCKED:
+        raise ModuleLocked(f"module {module.id} locked")
+    opening = mine.opening(module.id)
+    page = ModulePage(
+        mine.course,
+        module,
+        mine.progress,
+        status,
+        content_language(lang),
+        opening,
+        due=mine.due(module.id),
+        played=mine.played,
+    )
+    if not opening.is_open:
+        if policy.can_preview(user, mine.course):
+            return replace(page, previewing_unopened=True)
+        raise ModuleNotOpen(page)
+    return page
 
 
 # --- for other domains and the tools (the modules behind these are learning's own) ----------

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache, lru_cache
+from typing import Any
 
+from flask import current_app
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
 
 from app import mail
 from app.audit.services import record
@@ -40,13 +45,36 @@ class StaleAnnouncement(ConflictError):
 class Shown:
     """An announcement as one reader sees it: in their language, or the nearest one."""
 
-    announcement: Announcement
+    announcement: Announcement | Any  # or a row of its id, created_at and edited_at
     title: Picked
     html: Picked
 
     @property
     def is_fallback(self) -> bool:
         return self.html.is_fallback or self.title.is_fallback
+
+    @property
+    def posted(self) -> str:
+        """When it was posted, as the page's language writes it in the site's zone."""
+        return _written(self.announcement.created_at, str(get_locale()), _site_zone())
+
+    @property
+    def edited(self) -> str | None:
+        at = self.announcement.edited_at
+        return None if at is None else _written(at, str(get_locale()), _site_zone())
+
+
+def _site_zone() -> str:
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@lru_cache(maxsize=2048)
+def _written(at: datetime, locale: str, zone: str) -> str:
+    """Babel's short date and time (the template filter ``datetimeformat('short')``): most of
+    an announcement's cost on a page, and the same for every student of the cohort, so each
+    worker keeps it (``locale`` and ``zone`` are the key: the filter reads them from the
+    request and the settings)."""
+    return str(format_datetime(at, "short"))
 
 
 def clean(titles: LangText, bodies: LangText) -> tuple[LangText, LangText]:
@@ -139,16 +167,30 @@ def shown(announcement: Announcement, lang: str) -> Shown:
 
 
 def for_student(user_id: int, lang: str, *, limit: int = PAGE, offset: int = 0) -> list[Shown]:
-    """The announcements of the student's cohorts, newest first (one statement)."""
-    cohort_ids = select(Enrolment.cohort_id).where(Enrolment.user_id == user_id)
-    rows = db.session.scalars(
-        select(Announcement)
+    """The announcements of the student's cohorts, newest first (one Core statement: the
+    columns the pages show, no entities)."""
+    rows = db.session.connection().execute(
+        _for_student(), {"user_id": user_id, "limit": limit, "offset": offset}
+    )
+    return [Shown(row, pick(row.title, lang), pick(row.body_html, lang)) for row in rows]
+
+
+@cache
+def _for_student() -> Executable:
+    cohort_ids = select(Enrolment.cohort_id).where(Enrolment.user_id == bindparam("user_id"))
+    return (
+        select(
+            Announcement.id,
+            Announcement.created_at,
+            Announcement.edited_at,
+            Announcement.title,
+            Announcement.body_html,
+        )
         .where(Announcement.cohort_id.in_(cohort_ids))
         .order_by(Announcement.created_at.desc(), Announcement.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return [shown(a, lang) for a in rows]
 
 
 def of_cohort(cohort_id: int, *, limit: int = PAGE, offset: int = 0) -> Sequence[Announcement]:

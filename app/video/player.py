@@ -4,10 +4,11 @@ student's data saver, an explicit quality choice or ``Save-Data: on`` asks for."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import and_, select
+from sqlalchemy import Executable, and_, bindparam, select
 
 from app.extensions import db
 from app.learning.content import fallback_order
@@ -78,24 +79,7 @@ class Player:
 def module_videos(module_id: int) -> ModuleVideos:
     """One statement: each language's published renditions, and whether a job is waiting or
     running for it."""
-    active = (
-        select(TranscodeJob.id)
-        .where(
-            TranscodeJob.video_id == Video.id,
-            TranscodeJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
-        )
-        .exists()
-    )
-    rows = db.session.execute(
-        select(
-            Video.language, Video.sha256, Video.duration, Video.origin, Rendition.kind,
-            Rendition.mimetype, Rendition.size, Rendition.height, active,
-        )
-        .outerjoin(
-            Rendition, and_(Rendition.video_id == Video.id, Rendition.sha256 == Video.sha256)
-        )
-        .where(Video.module_id == module_id)
-    ).all()  # fmt: skip
+    rows = db.session.connection().execute(_videos_statement(), {"module_id": module_id}).all()
     found = ModuleVideos()
     for language, sha, duration, origin, kind, mimetype, size, height, busy in rows:
         if busy:
@@ -108,6 +92,29 @@ def module_videos(module_id: int) -> ModuleVideos:
         )
         entry.renditions[kind] = (mimetype, size, height)
     return found
+
+
+@cache
+def _videos_statement() -> Executable:
+    """Built once: the module page runs it on every visit (issue 19)."""
+    active = (
+        select(TranscodeJob.id)
+        .where(
+            TranscodeJob.video_id == Video.id,
+            TranscodeJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        )
+        .exists()
+    )
+    return (
+        select(
+            Video.language, Video.sha256, Video.duration, Video.origin, Rendition.kind,
+            Rendition.mimetype, Rendition.size, Rendition.height, active,
+        )
+        .outerjoin(
+            Rendition, and_(Rendition.video_id == Video.id, Rendition.sha256 == Video.sha256)
+        )
+        .where(Video.module_id == bindparam("module_id"))
+    )  # fmt: skip
 
 
 def order(preference: Quality, wanted: str | None, save_data: bool) -> tuple[str, bool]:

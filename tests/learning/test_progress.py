@@ -201,13 +201,12 @@ def test_dashboard_and_module_page_statements(
     client, make_user, login, enrol, make_course, count_queries
 ):
     """The signed-in user with roles and the unread-notice count in the navigation (none:
-    both kept since the first request, ADR 0024); the
-    dashboard's enrolments with cohort, course and modules (1), progress rows (1), homework
-    states (1) and the newest announcements of the student's cohorts (1); a module page's
-    course with its modules (1), enrolment (1), progress (1), homework (1), the module's
-    content (1) and its videos (1; the data saver only when there is a video). Each also reads
-    the cohort's own module dates (1, once per cohort); a cohort without due dates reads no
-    extensions."""
+    both kept since the first request, ADR 0024); the dashboard's standing: enrolments with
+    cohort, course version and rules, each module's progress, homework state, cohort dates and
+    extensions (1), and the newest announcements of the student's cohorts (1); a module page's
+    standing in its course (1), the module's content (1, kept after the first visit) and its
+    videos (1; the data saver only when there is a video). The course's outline (titles,
+    slugs, order) is read once per course version and worker (on the first dashboard)."""
     _course, cohort = make_course(slug="counted", modules=3)
     student = make_user()
     enrol(student, cohort)
@@ -218,4 +217,4 @@ def test_dashboard_and_module_page_statements(
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         counts[url] = len([s for s in counter.statements if s.strip().upper() != "BEGIN"])
-    assert counts == {"/dashboard": 5, "/courses/counted/modules/m1": 7}
+    assert counts == {"/dashboard": 2, "/courses/counted/modules/m1": 3}

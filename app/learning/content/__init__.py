@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.languages import LANGUAGES as LANGS
@@ -24,7 +25,7 @@ class Picked:
         return self.value
 
 
-def pick(text: dict | None, lang: str) -> Picked:
+def pick(text: Mapping[str, str] | None, lang: str) -> Picked:
     """The text in ``lang`` or the nearest language that has it (empty if none has it)."""
     text = text or {}
     for candidate in fallback_order(lang):
