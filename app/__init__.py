@@ -272,6 +272,9 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.globals["pick"] = pick
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     app.jinja_env.globals["signed_in_nav"] = navigation.signed_in_nav
+    app.jinja_env.globals["chrome_head"] = navigation.chrome_head
+    app.jinja_env.globals["chrome_header"] = navigation.chrome_header
+    app.jinja_env.globals["chrome_footer"] = navigation.chrome_footer
     app.jinja_env.globals["admin_nav_html"] = admin_nav.admin_nav_html
     i18n.install_template_gettext(app)
     # Flask-Babel's filter, with each locale's named patterns parsed once (issue 19).

@@ -12,7 +12,7 @@ from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.policy import Role, has_role, is_admin
 
@@ -35,3 +35,43 @@ def signed_in_nav(unread: int) -> Markup:
             kept.clear()
         kept[key] = html
     return Markup(html.replace(CSRF_MARK, generate_csrf()))  # noqa: S704 (our own template)
+
+
+# The page's chrome (issue 19): the head's links, the header with the language switcher, and
+# the footer change only with the language and whether someone is signed in, apart from the
+# switcher's CSRF token and the address it returns to. Each worker renders each variant once
+# (about a sixth of a small page: URL building, translations, two includes) and puts those in.
+NEXT_MARK = "tekser-chrome-next"
+CHROME_PARTS = {
+    "head": "_chrome_head.html",
+    "header": "_chrome_header.html",
+    "foot": "_chrome_footer.html",
+}
+
+
+def _chrome(part: str, signed_in: bool = False) -> str:
+    locale = str(get_locale())
+    key = (part, request.script_root, locale, signed_in)
+    kept: dict[tuple[object, ...], str] = current_app.extensions.setdefault("tekser.chrome", {})
+    html = kept.get(key)
+    if html is None:
+        html = current_app.jinja_env.get_template(CHROME_PARTS[part]).render(
+            csrf=CSRF_MARK, switcher_next=NEXT_MARK, signed_in=signed_in, current_locale=locale
+        )
+        if len(kept) >= MAX_VARIANTS:
+            kept.clear()
+        kept[key] = html
+    return html
+
+
+def chrome_head() -> Markup:
+    return Markup(_chrome("head"))  # noqa: S704 (our own template)
+
+
+def chrome_header(next_path: str) -> Markup:
+    html = _chrome("header").replace(NEXT_MARK, str(escape(next_path)), 1)
+    return Markup(html.replace(CSRF_MARK, generate_csrf(), 1))  # noqa: S704 (our own template)
+
+
+def chrome_footer(signed_in: bool) -> Markup:
+    return Markup(_chrome("foot", signed_in))  # noqa: S704 (our own template)
