@@ -15,9 +15,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.policy import Role, has_role, is_admin
+from app.worker_cache import kept
 
 CSRF_MARK = "tekser-nav-csrf-token"
-MAX_VARIANTS = 1000
 
 
 def signed_in_nav(unread: int) -> Markup:
@@ -25,15 +25,13 @@ def signed_in_nav(unread: int) -> Markup:
     admin = is_admin(current_user)
     notices_page = request.endpoint == "homework.notices"
     key = (request.script_root, str(get_locale()), reviewer, admin, unread, notices_page)
-    kept: dict[tuple[object, ...], str] = current_app.extensions.setdefault("tekser.nav", {})
-    html = kept.get(key)
-    if html is None:
-        html = current_app.jinja_env.get_template("_nav.html").render(
+    html = kept(
+        "tekser.nav",
+        key,
+        lambda: current_app.jinja_env.get_template("_nav.html").render(
             reviewer=reviewer, admin=admin, unread=unread, notices_page=notices_page, csrf=CSRF_MARK
-        )
-        if len(kept) >= MAX_VARIANTS:
-            kept.clear()
-        kept[key] = html
+        ),
+    )
     return Markup(html.replace(CSRF_MARK, generate_csrf()))  # noqa: S704 (our own template)
 
 
@@ -51,17 +49,13 @@ CHROME_PARTS = {
 
 def _chrome(part: str, signed_in: bool = False) -> str:
     locale = str(get_locale())
-    key = (part, request.script_root, locale, signed_in)
-    kept: dict[tuple[object, ...], str] = current_app.extensions.setdefault("tekser.chrome", {})
-    html = kept.get(key)
-    if html is None:
-        html = current_app.jinja_env.get_template(CHROME_PARTS[part]).render(
+    return kept(
+        "tekser.chrome",
+        (part, request.script_root, locale, signed_in),
+        lambda: current_app.jinja_env.get_template(CHROME_PARTS[part]).render(
             csrf=CSRF_MARK, switcher_next=NEXT_MARK, signed_in=signed_in, current_locale=locale
-        )
-        if len(kept) >= MAX_VARIANTS:
-            kept.clear()
-        kept[key] = html
-    return html
+        ),
+    )
 
 
 def chrome_head() -> Markup:

@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app
 from flask_babel import get_locale
+
+from app.worker_cache import kept
 
 
 def page_text(
@@ -22,14 +23,11 @@ def page_text(
 ) -> SimpleNamespace:
     """``texts`` (name: lazy string) as plain strings in the current language, with ``extra()``'s
     values besides (worked out in that language the first time too)."""
-    kept: dict[tuple[str, str], SimpleNamespace] = current_app.extensions.setdefault(
-        "tekser.page_text", {}
-    )
-    key = (page, str(get_locale()))
-    found = kept.get(key)
-    if found is None:
+
+    def make() -> SimpleNamespace:
         values = {name: str(text) for name, text in texts.items()}
         if extra is not None:
             values.update(extra())
-        found = kept[key] = SimpleNamespace(**values)
-    return found
+        return SimpleNamespace(**values)
+
+    return kept("tekser.page_text", (page, str(get_locale())), make)

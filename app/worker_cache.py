@@ -1,5 +1,6 @@
-"""What the per-worker caches of ADR 0024 (the signed-in identity, the unread-notice count) share:
-how a unit of work that changes their rows makes them forget, and tells the browser.
+"""What the per-worker caches of ADR 0024 share: how a unit of work that changes the rows of the
+signed-in identity or the unread-notice count makes them forget, and tells the browser; and
+``kept``, the store of what is made once per course version, language or release.
 
 A cache notes the users whose rows a flush changed (``None``: unknown rows, everyone) in the
 session's ``info`` under its own key; at commit it forgets them again (another thread may have
@@ -9,13 +10,15 @@ if they were among them, so every worker reloads for that browser; at rollback i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
-from flask import g, has_request_context, session
+from flask import current_app, g, has_request_context, session
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 Forget = Callable[[set[int] | None], None]
+V = TypeVar("V")
 
 
 def signed_in_id() -> int | None:
@@ -54,3 +57,18 @@ def after_commit(
 def after_rollback(session_: Session, key: str, forget: Forget) -> None:
     if session_.info.pop(key, False) is not False:
         forget(None)
+
+
+def kept(store: str, key: Hashable, make: Callable[[], V], limit: int = 1000) -> V:
+    """``make()``'s value for ``key``, made once in this worker and kept in the app's store
+    ``store``: for what changes only with a course version, a language or a code release (the
+    page chrome, navigations, outlines, module content, labels). The store starts afresh when
+    it holds ``limit`` values (old course versions are never asked for again)."""
+    values: dict[Hashable, V] = current_app.extensions.setdefault(store, {})
+    found = values.get(key)
+    if found is None:
+        found = make()
+        if len(values) >= limit:
+            values.clear()
+        values[key] = found
+    return found

@@ -14,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.policy import is_admin
+from app.worker_cache import kept
 
 MAX_VARIANTS = 200
 
@@ -21,15 +22,11 @@ MAX_VARIANTS = 200
 def admin_nav_html(active: str = "") -> Markup:
     admin = is_admin(current_user)
     key = (request.script_root, str(get_locale()), admin, active)
-    kept: dict[tuple[object, ...], Markup] = current_app.extensions.setdefault(
-        "tekser.admin_nav", {}
-    )
-    html = kept.get(key)
-    if html is None:
-        html = Markup(  # noqa: S704 (our own template)
+    return kept(
+        "tekser.admin_nav",
+        key,
+        lambda: Markup(  # noqa: S704 (our own template)
             current_app.jinja_env.get_template("admin/_nav.html").render(admin=admin, active=active)
-        )
-        if len(kept) >= MAX_VARIANTS:
-            kept.clear()
-        kept[key] = html
-    return html
+        ),
+        MAX_VARIANTS,
+    )

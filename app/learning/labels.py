@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.homework.services import HomeworkState
 from app.learning.progress import ModuleState, Step
+from app.worker_cache import kept
 
 CACHE = "tekser.student_labels"
 
@@ -40,12 +40,7 @@ class StudentLabels:
 
 def student_labels() -> StudentLabels:
     """The labels in the request's language."""
-    kept: dict[str, StudentLabels] = current_app.extensions.setdefault(CACHE, {})
-    locale = str(get_locale())
-    found = kept.get(locale)
-    if found is None:
-        found = kept[locale] = _translate()
-    return found
+    return kept(CACHE, str(get_locale()), _translate)
 
 
 def _homework(state: HomeworkState) -> str:

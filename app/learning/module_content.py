@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from markupsafe import Markup
 
 from app.extensions import db
 from app.learning.content import LANGS, Picked, pick
 from app.learning.models import Course, Module
 from app.learning.outline import CourseOutline, ModuleOutline
+from app.worker_cache import kept
 
 MAX_ENTRIES = 300  # modules × languages × course versions; start afresh beyond
 
@@ -35,17 +35,8 @@ class ModuleContent:
 def module_content(
     course: Course | CourseOutline, module: Module | ModuleOutline, lang: str
 ) -> ModuleContent:
-    cache: dict[tuple[object, ...], ModuleContent] = current_app.extensions.setdefault(
-        "tekser.module_content", {}
-    )
     key = (module.id, course.imported_at, lang)
-    found = cache.get(key)
-    if found is None:
-        found = _read(module.id, lang)
-        if len(cache) >= MAX_ENTRIES:
-            cache.clear()
-        cache[key] = found
-    return found
+    return kept("tekser.module_content", key, lambda: _read(module.id, lang), MAX_ENTRIES)
 
 
 def _read(module_id: int, lang: str) -> ModuleContent:

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.learning.content import LANGS, Picked, pick
 from app.learning.models import Course, Module
+from app.worker_cache import kept
 
 CACHE = "tekser.course_outlines"
 MAX_ENTRIES = 50  # courses × versions; start afresh beyond
@@ -156,14 +157,9 @@ _NO_RULES = Rules(sequential=False, homework_required=False, quiz_pass_mark=0,
 
 def course_modules(course_id: int, imported_at: datetime | None) -> tuple[ModuleOutline, ...]:
     """The course's current modules in position order, as of ``imported_at``."""
-    kept: dict[tuple[Any, ...], tuple[ModuleOutline, ...]] = current_app.extensions.setdefault(
-        MODULES_CACHE, {}
+    return kept(
+        MODULES_CACHE,
+        (course_id, imported_at),
+        lambda: _read(course_id, _NO_RULES).modules,
+        MAX_ENTRIES,
     )
-    key = (course_id, imported_at)
-    found = kept.get(key)
-    if found is None:
-        found = _read(course_id, _NO_RULES).modules
-        if len(kept) >= MAX_ENTRIES:
-            kept.clear()
-        kept[key] = found
-    return found

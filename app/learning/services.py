@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -35,6 +34,7 @@ from app.learning.progress import mark_lesson_read as mark_lesson_read
 from app.learning.progress import module_statuses as module_statuses
 from app.learning.progress import refresh_completion as refresh_completion
 from app.learning.schedule import course_open_state as course_open_state
+from app.worker_cache import kept
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -72,30 +72,28 @@ def featured_course() -> CourseCard | None:
     if head is None:
         return None
     lang = str(get_locale())
-    cards: dict[tuple[object, ...], CourseCard] = current_app.extensions.setdefault(
-        "tekser.course_cards", {}
+    return kept(
+        "tekser.course_cards",
+        (head.id, head.imported_at, lang),
+        lambda: _course_card(head.id, lang),
+        30,  # old versions of the course: start afresh
     )
-    key = (head.id, head.imported_at, lang)
-    card = cards.get(key)
-    if card is None:
-        course = db.session.scalars(
-            select(Course).options(selectinload(Course.modules)).where(Course.id == head.id)
-        ).one()
-        card = CourseCard(
-            slug=course.slug,
-            title=str(pick(course.title, lang)),
-            summary=str(pick(course.summary, lang)),
-            modules=tuple(
-                ModuleCard(str(pick(m.title, lang)), str(pick(m.summary, lang)))
-                for m in course.modules
-            ),
-            quiz_pass_mark=course.quiz_pass_mark,
-            homework_required=course.homework_required,
-        )
-        if len(cards) >= 30:  # old versions of the course: start afresh
-            cards.clear()
-        cards[key] = card
-    return card
+
+
+def _course_card(course_id: int, lang: str) -> CourseCard:
+    course = db.session.scalars(
+        select(Course).options(selectinload(Course.modules)).where(Course.id == course_id)
+    ).one()
+    return CourseCard(
+        slug=course.slug,
+        title=str(pick(course.title, lang)),
+        summary=str(pick(course.summary, lang)),
+        modules=tuple(
+            ModuleCard(str(pick(m.title, lang)), str(pick(m.summary, lang))) for m in course.modules
+        ),
+        quiz_pass_mark=course.quiz_pass_mark,
+        homework_required=course.homework_required,
+    )
 
 
 def content_language(wanted: str | None = None) -> str:
