@@ -14,8 +14,8 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import current_app, g, has_request_context, session
-from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session
 
 Forget = Callable[[set[int] | None], None]
 V = TypeVar("V")
@@ -72,3 +72,44 @@ def kept(store: str, key: Hashable, make: Callable[[], V], limit: int = 1000) ->
             values.clear()
         values[key] = found
     return found
+
+
+def watch(
+    pending: str,
+    forget: Forget,
+    cookie_key: str,
+    now: Callable[[], float],
+    *,
+    changed: Callable[[Session], set[int]],
+    touches: Callable[[ORMExecuteState], bool],
+) -> None:
+    """Make a per-worker cache of users' rows forget what a unit of work changes: the users
+    ``changed`` finds among a flush's objects, everyone when an ORM statement ``touches`` its
+    tables; again at commit (stamping the signed-in browser's ``cookie_key`` with ``now()``),
+    everyone at rollback."""
+
+    @event.listens_for(Session, "after_flush")
+    def _after_flush(session_: Session, _context) -> None:
+        users = changed(session_)
+        if users:
+            forget(users)
+            note_changed(session_, pending, users)
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _on_execute(state: ORMExecuteState) -> None:
+        if touches(state):
+            forget(None)
+            note_changed(state.session, pending, None)  # unknown rows: all at commit
+
+    @event.listens_for(Session, "after_commit")
+    def _after_commit(session_: Session) -> None:
+        after_commit(session_, pending, forget, cookie_key, now)
+
+    @event.listens_for(Session, "after_rollback")
+    def _after_rollback(session_: Session) -> None:
+        after_rollback(session_, pending, forget)
+
+
+def flushed(session_: Session) -> tuple[object, ...]:
+    """The objects a flush added, changed or deleted."""
+    return (*session_.new, *session_.dirty, *session_.deleted)

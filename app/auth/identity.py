@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_request_context, session
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app import worker_cache
@@ -113,38 +113,22 @@ def forget(user_ids: set[int] | None = None) -> None:
             _cache.pop(token_hash, None)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session_: Session, _context) -> None:
+def _changed(session_: Session) -> set[int]:
     changed: set[int] = set()
-    for obj in (*session_.new, *session_.dirty, *session_.deleted):
+    for obj in worker_cache.flushed(session_):
         if isinstance(obj, User):
             if obj in session_.dirty and not session_.is_modified(obj):
                 continue
             changed.add(obj.id)
         elif isinstance(obj, RoleGrant | LoginSession):
             changed.add(obj.user_id)
-    if changed:
-        forget(changed)
-        worker_cache.note_changed(session_, PENDING, changed)
+    return changed
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state) -> None:
-    if (state.is_update or state.is_delete) and _touches(state.statement):
-        forget()
-        worker_cache.note_changed(state.session, PENDING, None)  # unknown rows: all at commit
+def _touches(state) -> bool:
+    return (state.is_update or state.is_delete) and getattr(
+        state.statement, "table", None
+    ) in _TABLES
 
 
-def _touches(statement) -> bool:
-    table = getattr(statement, "table", None)
-    return table in _TABLES
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session_: Session) -> None:
-    worker_cache.after_commit(session_, PENDING, forget, IDENTITY_AT, lambda: now())
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session_: Session) -> None:
-    worker_cache.after_rollback(session_, PENDING, forget)
+worker_cache.watch(PENDING, forget, IDENTITY_AT, lambda: now(), changed=_changed, touches=_touches)

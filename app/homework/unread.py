@@ -22,7 +22,6 @@ from __future__ import annotations
 import time
 
 from flask import current_app, has_request_context, session
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import worker_cache
@@ -83,32 +82,15 @@ def forget(user_ids: set[int] | None = None) -> None:
         _cache.pop(key, None)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session_: Session, _context) -> None:
-    changed = {
-        obj.user_id
-        for obj in (*session_.new, *session_.dirty, *session_.deleted)
-        if isinstance(obj, Notification)
-    }
-    if changed:
-        forget(changed)
-        worker_cache.note_changed(session_, PENDING, changed)
+def _changed(session_: Session) -> set[int]:
+    return {obj.user_id for obj in worker_cache.flushed(session_) if isinstance(obj, Notification)}
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) and getattr(
+def _touches(state) -> bool:
+    # The ORM's statements name an annotated copy of the table: equal, not the same object.
+    return (state.is_insert or state.is_update or state.is_delete) and getattr(
         state.statement, "table", None
-    ) in _TABLES:  # the ORM's statements name an annotated copy of the table: equal, not same
-        forget()
-        worker_cache.note_changed(state.session, PENDING, None)  # unknown rows: all at commit
+    ) in _TABLES
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session_: Session) -> None:
-    worker_cache.after_commit(session_, PENDING, forget, NOTICES_AT, lambda: now())
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session_: Session) -> None:
-    worker_cache.after_rollback(session_, PENDING, forget)
+worker_cache.watch(PENDING, forget, NOTICES_AT, lambda: now(), changed=_changed, touches=_touches)

@@ -99,8 +99,7 @@ def cohort_schedule(cohort_id: int):
 
 
 def _page(cohort: Cohort, form: ScheduleForm) -> str:
-    locale = str(get_locale())
-    titles = {m.id: f"{m.position}. {pick(m.title, locale)}" for m in cohort.course.modules}
+    titles = _module_titles(cohort)
     return render_template(
         "admin/schedule.html",
         cohort=cohort,
@@ -122,12 +121,14 @@ def reset_cohort_schedule(cohort_id: int):
     return redirect(url_for("admin.cohort_schedule", cohort_id=cohort.id))
 
 
-def _module_choices(form: ExtensionForm, cohort: Cohort) -> None:
+def _module_titles(cohort: Cohort) -> dict[int, str]:
+    """ "3. Images" for each of the course's modules, in the page's language."""
     locale = str(get_locale())
-    form.module.choices = [
-        (0, _("Every module")),
-        *[(m.id, f"{m.position}. {pick(m.title, locale)}") for m in cohort.course.modules],
-    ]
+    return {m.id: f"{m.position}. {pick(m.title, locale)}" for m in cohort.course.modules}
+
+
+def _module_choices(form: ExtensionForm, cohort: Cohort) -> None:
+    form.module.choices = [(0, _("Every module")), *_module_titles(cohort).items()]
 
 
 @bp.route("/cohorts/<int:cohort_id>/extensions", methods=["GET", "POST"])
@@ -171,8 +172,7 @@ def _extensions_page(cohort: Cohort, form: ExtensionForm) -> str:
         u.id: u
         for u in db.session.scalars(db.select(User).where(User.id.in_({uid for _e, uid in rows})))
     }
-    locale = str(get_locale())
-    titles = {m.id: f"{m.position}. {pick(m.title, locale)}" for m in cohort.course.modules}
+    titles = _module_titles(cohort)
     return render_template(
         "admin/extensions.html",
         cohort=cohort,
